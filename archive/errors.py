@@ -1,0 +1,51 @@
+"""Exceptions newsarc raises on purpose.
+
+Callers (the CLI, flows) catch `NewsarcError` to print one clear line instead of a traceback, so
+every subclass carries a message written for an operator, naming the file involved.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NewsarcError(Exception):
+    """Base class: an expected failure with an operator-readable message."""
+
+
+class CatalogLocked(NewsarcError):
+    """The DuckDB catalog is held by another process.
+
+    DuckDB allows one writing process per database file and fails at once (it does not wait), with
+    an IO error that names the lock and the holder's PID. We translate it so the operator learns
+    which file is busy and that the cure is to wait for (or stop) the other newsarc process.
+    """
+
+    def __init__(self, db_path: Path, holder_pid: int | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.holder_pid = holder_pid
+        holder = f" (PID {holder_pid})" if holder_pid is not None else ""
+        super().__init__(
+            f"catalog {self.db_path} is locked: another newsarc process{holder} is writing to it; "
+            "wait for it to finish or stop it, then retry"
+        )
+
+
+class BadWarc(NewsarcError):
+    """A WARC file cannot be read at some point; names the file and the byte offset."""
+
+    def __init__(self, path: Path, offset: int | None, reason: str) -> None:
+        self.path = Path(path)
+        self.offset = offset
+        self.reason = reason
+        where = f" at offset {offset}" if offset is not None else ""
+        super().__init__(f"bad WARC {self.path}{where}: {reason}")
+
+
+class BadProfile(NewsarcError):
+    """A site profile (TOML) is missing, unparsable or fails validation."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        prefix = f"bad profile {self.path}: " if self.path is not None else "bad profile: "
+        super().__init__(prefix + message)

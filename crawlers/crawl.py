@@ -1,0 +1,63 @@
+"""Child-process entry point for one crawl: `python -m crawlers.crawl --profile P --data D`.
+
+Twisted's reactor cannot restart inside one process, so every crawl runs in its own process;
+the parent (crawlers.run) waits for it with a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from scrapy.crawler import CrawlerProcess
+
+from archive.recovery import mend_open_files
+from crawlers.job import CrawlJob
+from crawlers.profile import load_profile
+from crawlers.session import CrawlSession
+from crawlers.settings import crawl_settings
+from crawlers.snapshot import load_snapshot
+from crawlers.spiders.news import NewsSpider
+
+log = logging.getLogger("newsarc.crawl")
+
+
+def crawl(profile_path: Path, data_dir: Path) -> int:
+    profile = load_profile(profile_path)
+    warc_dir = data_dir / "warcs"
+    warc_dir.mkdir(parents=True, exist_ok=True)
+    job = CrawlJob.begin(data_dir / "jobs" / profile.name)
+    if job.resumed:
+        for report in mend_open_files(warc_dir):
+            log.warning("mended WARC left by a killed crawl: %s", report)
+    snapshot = load_snapshot(data_dir / "archive.duckdb", warc_dir, job.files())
+    settings = crawl_settings(profile, data_dir=data_dir, job=job, snapshot=snapshot)
+    settings["LOG_FILE"] = str(data_dir / "logs" / f"{profile.name}-{job.run_id}.log")
+    (data_dir / "logs").mkdir(parents=True, exist_ok=True)
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, profile=profile)
+    process.start()
+    stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    session = getattr(crawler, "_newsarc_session", None)
+    if session is not None:
+        stats.update({f"newsarc/{k}": v for k, v in session.stats.items()})
+        stats["newsarc/warc_files"] = [str(p) for p in session.writer.closed_files]
+    stats["newsarc/run_id"] = job.run_id
+    stats["newsarc/resumed"] = job.resumed
+    job.finish(stats)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--profile", required=True, type=Path)
+    parser.add_argument("--data", required=True, type=Path)
+    args = parser.parse_args(argv)
+    return crawl(args.profile, args.data)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+"""Scrapy settings for one crawl, derived from a site profile: polite and safe by default."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+from pathlib import Path
+
+from crawlers.browser import BrowserScope, launch_options
+from crawlers.job import CrawlJob
+from crawlers.profile import SiteProfile
+from crawlers.snapshot import ArchiveSnapshot
+
+RETRY_HTTP_CODES = [408, 429, 500, 502, 503, 504, 522, 524]
+
+
+def newsarc_version() -> str:
+    try:
+        return version("newsarc")
+    except Exception:
+        return "0+unknown"
+
+
+def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
+    return {
+        "software": f"newsarc/{newsarc_version()} (Scrapy, warcio)",
+        "format": "WARC File Format 1.1",
+        "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+        "isPartOf": profile.name,
+        "robots": "obey" if profile.politeness.obey_robots else "ignore",
+        "http-header-user-agent": profile.politeness.user_agent,
+        "newsarc-run-id": run_id,
+        **profile.warcinfo,
+    }
+
+
+def crawl_settings(
+    profile: SiteProfile, *, data_dir: Path, job: CrawlJob, snapshot: ArchiveSnapshot
+) -> dict:
+    polite, limits = profile.politeness, profile.limits
+    return {
+        "BOT_NAME": "newsarc",
+        "USER_AGENT": polite.user_agent,
+        "ROBOTSTXT_OBEY": polite.obey_robots,
+        "CONCURRENT_REQUESTS": max(8, polite.concurrency_per_domain * 2),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency_per_domain,
+        "CONCURRENT_REQUESTS_PER_IP": 0,
+        "DOWNLOAD_DELAY": polite.download_delay,
+        "AUTOTHROTTLE_ENABLED": polite.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": polite.download_delay,
+        "AUTOTHROTTLE_MAX_DELAY": 60.0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(polite.concurrency_per_domain),
+        "DOWNLOAD_TIMEOUT": limits.timeout_seconds,
+        "DOWNLOAD_MAXSIZE": limits.max_body_bytes,
+        "DOWNLOAD_WARNSIZE": limits.max_body_bytes // 2,
+        "DOWNLOAD_FAIL_ON_DATALOSS": True,
+        "DEPTH_LIMIT": limits.max_depth,
+        "CLOSESPIDER_PAGECOUNT": limits.max_pages,
+        "RETRY_ENABLED": True,
+        "RETRY_TIMES": limits.retries,
+        "RETRY_HTTP_CODES": RETRY_HTTP_CODES,
+        "NEWSARC_MAX_RETRY_AFTER": limits.max_retry_after_seconds,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "INFO",
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        "DOWNLOAD_HANDLERS": {
+            "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+            "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        },
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(),
+        "PLAYWRIGHT_ABORT_REQUEST": BrowserScope(profile),
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": profile.browser.timeout_seconds * 1000,
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawlers.resume.ResumeFromArchiveMiddleware": 50,
+            "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "crawlers.backoff.BackoffRetryMiddleware": 550,
+            "crawlers.conditional.ConditionalRequestMiddleware": 595,
+            "crawlers.recording.WarcRecorderMiddleware": 950,
+        },
+        "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100},
+        "NEWSARC_WARC_DIR": str(data_dir / "warcs"),
+        "NEWSARC_WARC_PREFIX": profile.warc_prefix,
+        "NEWSARC_WARC_MAX_BYTES": profile.warc.max_file_bytes,
+        "NEWSARC_WARCINFO": warcinfo_fields(profile, job.run_id),
+        "NEWSARC_BROWSER_SCREENSHOT": profile.browser.screenshot,
+        "NEWSARC_JOB": job,
+        "NEWSARC_SNAPSHOT": snapshot,
+    }

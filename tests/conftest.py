@@ -1,0 +1,56 @@
+"""Shared fixtures: demo sites on loopback, crawls into tmp_path, catalog queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.pipeline import archive_profiles, closed_warcs
+from tests.sites import DemoSites
+from tests.warc_validation import assert_valid_warc
+
+
+@pytest.fixture
+def sites():
+    with DemoSites(slow_seconds=1.0) as demo:
+        yield demo
+
+
+class Archive:
+    """A data directory plus helpers to crawl into it and look at the result."""
+
+    def __init__(self, sites: DemoSites, data: Path) -> None:
+        self.sites = sites
+        self.data = data
+        self.profiles = sites.write_profiles(data / "profiles")
+
+    def crawl(self, *names: str):
+        run = archive_profiles([self.profiles[n] for n in names], self.data, timeout=300)
+        assert not run.failures, run.failures
+        return run
+
+    def rows(self, sql: str, *params):
+        con = duckdb.connect(str(self.data / "archive.duckdb"), read_only=True)
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+
+    def warcs(self) -> list[Path]:
+        return closed_warcs(self.data)
+
+    def warc_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.warcs())
+
+    def assert_all_valid(self) -> None:
+        assert self.warcs(), "no WARC files were written"
+        assert not list((self.data / "warcs").glob("*.open")), "a WARC was left open"
+        for path in self.warcs():
+            assert_valid_warc(path)
+
+
+@pytest.fixture
+def archive(sites, tmp_path) -> Archive:
+    return Archive(sites, tmp_path / "data")
