@@ -49,7 +49,7 @@ def describe_failure(failure) -> tuple[str, str, int | None]:
         return "dns", str(exc), None
     if isinstance(exc, ResponseFailed):
         reasons = " ".join(repr(r.value) for r in getattr(exc, "reasons", []))
-        if "PotentialDataLoss" in reasons or "data loss" in reasons.lower():
+        if "DataLoss" in reasons or "data loss" in reasons.lower():
             return "truncated", f"body shorter than announced: {reasons}", None
         return "connection", f"response failed: {reasons}", None
     if isinstance(exc, ResponseNeverReceived | ConnectionLost):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 import urllib.request
 
@@ -104,13 +103,11 @@ def test_gzip_chunked_story_is_stored_as_sent_with_a_matching_payload_digest(arc
         payload = record.raw_stream.read()
     headers = record.http_headers
     assert headers.get_header("Content-Encoding") == "gzip"
-    assert headers.get_header("Transfer-Encoding") is None
-    assert headers.get_header("X-Archive-Orig-Transfer-Encoding") == "chunked"
+    assert headers.get_header("Transfer-Encoding") is None, "the body is stored de-chunked"
+    assert headers.get_header("Content-Length") in (None, str(len(payload)))
     assert payload[:2] == b"\x1f\x8b", "the body is stored compressed, as it came"
     assert record.rec_headers.get_header("WARC-Payload-Digest") == payload_digest(payload)
-    decoded = gzip.decompress(payload)
-    assert payload_digest(decoded) != payload_digest(payload)
-    assert hashlib.sha1(payload).digest()
+    assert payload_digest(gzip.decompress(payload)) != payload_digest(payload)
 
 
 def test_js_story_is_rendered_in_chromium_with_every_subresource_archived(archive, sites):
@@ -129,7 +126,7 @@ def test_js_story_is_rendered_in_chromium_with_every_subresource_archived(archiv
     with open(archive.data / "warcs" / warc_file, "rb") as handle:
         handle.seek(offset)
         dom = next(iter(ArchiveIterator(handle))).content_stream().read().decode("utf-8")
-    story = sites.aggregator.get("live-agents")
+    story = sites.story("aggregator", "live-agents")
     assert story.title["en"] in dom
     assert story.title["zh"] in dom
 
@@ -156,7 +153,7 @@ def test_unchanged_recrawl_costs_304s_and_under_a_tenth_of_the_bytes(archive, si
 
 def test_noisy_site_still_gets_conditional_requests(archive, sites):
     archive.crawl("aggregator")
-    sites.request_log.clear()
+    sites.clear_request_log()
     archive.crawl("aggregator")
     story_requests = [
         e for e in sites.request_log

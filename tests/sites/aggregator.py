@@ -103,7 +103,8 @@ class AggregatorSite:
             if story is None:
                 self._not_found(h)
                 return
-            h.send_page(pages.live_shell(story.slug, h.server.base_url), HTML, compress=True)
+            body = pages.live_shell(story.slug, h.server.base_url)
+            h.send_page(body, HTML, last_modified=story.updated, compress=True, chunked=True)
         elif m := _API.match(path):
             story = self._visible(m.group(1), ("live", "story"))
             if story is None:
