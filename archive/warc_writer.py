@@ -196,7 +196,9 @@ class WarcWriter:
             length=len(exchange.body),
             warc_headers_dict=self._capture_headers(exchange, {"WARC-Payload-Digest": digest}),
             http_headers=StatusAndHeaders(
-                _status_line(exchange), stored_response_headers(exchange), protocol=exchange.http_version
+                _status_line(exchange),
+                stored_response_headers(exchange),
+                protocol=exchange.http_version,
             ),
         )
         return self._write_with_request(response, exchange, digest)
@@ -214,7 +216,9 @@ class WarcWriter:
             original.uri,
             warc_date(original.date),
             http_headers=StatusAndHeaders(
-                _status_line(exchange), stored_response_headers(exchange), protocol=exchange.http_version
+                _status_line(exchange),
+                stored_response_headers(exchange),
+                protocol=exchange.http_version,
             ),
             warc_headers_dict=self._capture_headers(exchange, extra),
         )

@@ -16,7 +16,6 @@ from scrapy.crawler import CrawlerProcess
 from archive.recovery import mend_open_files
 from crawlers.job import CrawlJob
 from crawlers.profile import load_profile
-from crawlers.session import CrawlSession
 from crawlers.settings import crawl_settings
 from crawlers.snapshot import load_snapshot
 from crawlers.spiders.news import NewsSpider
@@ -24,7 +23,7 @@ from crawlers.spiders.news import NewsSpider
 log = logging.getLogger("newsarc.crawl")
 
 
-def crawl(profile_path: Path, data_dir: Path) -> int:
+def crawl(profile_path: Path, data_dir: Path, *, record: bool = True) -> int:
     profile = load_profile(profile_path)
     warc_dir = data_dir / "warcs"
     warc_dir.mkdir(parents=True, exist_ok=True)
@@ -33,7 +32,7 @@ def crawl(profile_path: Path, data_dir: Path) -> int:
         for report in mend_open_files(warc_dir):
             log.warning("mended WARC left by a killed crawl: %s", report)
     snapshot = load_snapshot(data_dir / "archive.duckdb", warc_dir, job.files())
-    settings = crawl_settings(profile, data_dir=data_dir, job=job, snapshot=snapshot)
+    settings = crawl_settings(profile, data_dir=data_dir, job=job, snapshot=snapshot, record=record)
     settings["LOG_FILE"] = str(data_dir / "logs" / f"{profile.name}-{job.run_id}.log")
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     process = CrawlerProcess(settings, install_root_handler=True)
@@ -55,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--profile", required=True, type=Path)
     parser.add_argument("--data", required=True, type=Path)
+    parser.add_argument(
+        "--no-record", action="store_true", help="crawl without writing WARC (benchmarks only)"
+    )
     args = parser.parse_args(argv)
-    return crawl(args.profile, args.data)
+    return crawl(args.profile, args.data, record=not args.no_record)
 
 
 if __name__ == "__main__":

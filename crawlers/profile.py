@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +22,7 @@ DEFAULT_USER_AGENT = "newsarc/0.1 (+https://github.com/newsarc/newsarc; archival
 _NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
-class PageKind(str, Enum):
+class PageKind(StrEnum):
     STORY = "story"
     LISTING = "listing"
     OTHER = "other"

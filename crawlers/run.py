@@ -38,8 +38,13 @@ def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 360
     profile = load_profile(profile_path)
     data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "crawlers.crawl",
-        "--profile", str(profile_path), "--data", str(data_dir),
+        sys.executable,
+        "-m",
+        "crawlers.crawl",
+        "--profile",
+        str(profile_path),
+        "--data",
+        str(data_dir),
     ]
     log.info("crawling %s: %s", profile.name, " ".join(command))
     try:

@@ -33,10 +33,25 @@ def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
     }
 
 
+ARCHIVING_MIDDLEWARES = {
+    "crawlers.resume.ResumeFromArchiveMiddleware": 50,
+    "crawlers.conditional.ConditionalRequestMiddleware": 595,
+    "crawlers.recording.WarcRecorderMiddleware": 950,
+}
+
+
 def crawl_settings(
-    profile: SiteProfile, *, data_dir: Path, job: CrawlJob, snapshot: ArchiveSnapshot
+    profile: SiteProfile,
+    *,
+    data_dir: Path,
+    job: CrawlJob,
+    snapshot: ArchiveSnapshot,
+    record: bool = True,
 ) -> dict:
+    """Settings for crawling `profile`; `record=False` is the same crawl without WARC output
+    (benchmarks compare the two)."""
     polite, limits = profile.politeness, profile.limits
+    archiving = ARCHIVING_MIDDLEWARES if record else {}
     return {
         "BOT_NAME": "newsarc",
         "USER_AGENT": polite.user_agent,
@@ -74,13 +89,11 @@ def crawl_settings(
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": profile.browser.timeout_seconds * 1000,
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
         "DOWNLOADER_MIDDLEWARES": {
-            "crawlers.resume.ResumeFromArchiveMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawlers.backoff.BackoffRetryMiddleware": 550,
-            "crawlers.conditional.ConditionalRequestMiddleware": 595,
-            "crawlers.recording.WarcRecorderMiddleware": 950,
+            **archiving,
         },
-        "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100},
+        "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100} if record else {},
         "NEWSARC_WARC_DIR": str(data_dir / "warcs"),
         "NEWSARC_WARC_PREFIX": profile.warc_prefix,
         "NEWSARC_WARC_MAX_BYTES": profile.warc.max_file_bytes,

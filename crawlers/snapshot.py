@@ -58,7 +58,9 @@ def load_snapshot(
     _add_this_run(snapshot, warc_dir, run_files)
     log.info(
         "archive snapshot: %d URLs held, %d payloads, %d already archived in this run",
-        len(snapshot.held), len(snapshot.payloads), len(snapshot.this_run),
+        len(snapshot.held),
+        len(snapshot.payloads),
+        len(snapshot.this_run),
     )
     return snapshot
 

@@ -13,6 +13,9 @@ from rich.table import Table
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 console = Console()
 
+# Fixed, so a second `newsarc demo` revisits the same URLs (and gets 304s and revisits).
+DEMO_PORTS = {"aggregator": 8701, "translated": 8702}
+
 DataOption = typer.Option(Path("data"), "--data", help="Data directory (WARCs, DuckDB, jobs).")
 
 
@@ -26,7 +29,7 @@ def _setup_logging(verbose: bool) -> None:
 def _print_run(run, data_dir: Path) -> None:
     table = Table(title="newsarc crawl")
     for column in ("profile", "pages", "responses", "revisits", "304s", "failures", "WARC files"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "profile")
     for crawl in run.crawls:
         s = crawl.stats
         failures = sum(v for k, v in s.items() if k.startswith("newsarc/failures/"))
@@ -89,9 +92,11 @@ def demo(
 
     _setup_logging(verbose)
     demo_sites = _demo_sites()
-    with demo_sites() as sites:
+    with demo_sites(ports=DEMO_PORTS) as sites:
         profiles = sites.write_profiles(data / "profiles")
-        console.print(f"demo sites: {', '.join(sites.base_url(n) for n in ('aggregator', 'translated'))}")
+        console.print(
+            f"demo sites: {', '.join(sites.base_url(n) for n in ('aggregator', 'translated'))}"
+        )
         run = archive_profiles([profiles["aggregator"], profiles["translated"]], data)
     _print_run(run, data)
     if run.failures:

@@ -69,9 +69,13 @@ def test_every_injected_fault_is_recovered_or_recorded_with_a_reason(archive, si
 
     for recovered in ("flaky", "rate-limited", "slow", "malformed"):
         assert f"{base}/fault/{recovered}" in archived, recovered
-    statuses = {s for (s,) in archive.rows(
-        "select status from captures where url = ? and record_type = 'response'",
-        f"{base}/fault/flaky")}
+    statuses = {
+        s
+        for (s,) in archive.rows(
+            "select status from captures where url = ? and record_type = 'response'",
+            f"{base}/fault/flaky",
+        )
+    }
     assert {503, 200} <= statuses, "the 503s before the success are archived too"
     assert errors[f"{base}/fault/reset"][0] == "connection"
     assert errors[f"{base}/fault/truncated"][0] in ("truncated", "connection")
@@ -83,8 +87,11 @@ def test_every_injected_fault_is_recovered_or_recorded_with_a_reason(archive, si
 
 def test_retry_after_is_honoured(archive, sites):
     archive.crawl("aggregator")
-    times = [e["time"] for e in sites.request_log
-             if e["site"] == "aggregator" and e["path"] == "/fault/rate-limited"]
+    times = [
+        e["time"]
+        for e in sites.request_log
+        if e["site"] == "aggregator" and e["path"] == "/fault/rate-limited"
+    ]
     assert len(times) == 2
     assert times[1] - times[0] >= 1.0
 
@@ -111,7 +118,7 @@ def test_gzip_chunked_story_is_stored_as_sent_with_a_matching_payload_digest(arc
 
 
 def test_js_story_is_rendered_in_chromium_with_every_subresource_archived(archive, sites):
-    archive.crawl("aggregator")
+    run = archive.crawl("aggregator")
     base = sites.base_url("aggregator")
     page = f"{base}/live/live-agents"
     resources = archive.rows(
@@ -129,6 +136,8 @@ def test_js_story_is_rendered_in_chromium_with_every_subresource_archived(archiv
     story = sites.story("aggregator", "live-agents")
     assert story.title["en"] in dom
     assert story.title["zh"] in dom
+    stats = run.crawls[0].stats
+    assert stats.get("playwright/request_count/aborted", 0) >= 1, "off-site tracker blocked"
 
 
 def test_unchanged_recrawl_costs_304s_and_under_a_tenth_of_the_bytes(archive, sites):
@@ -156,7 +165,8 @@ def test_noisy_site_still_gets_conditional_requests(archive, sites):
     sites.clear_request_log()
     archive.crawl("aggregator")
     story_requests = [
-        e for e in sites.request_log
+        e
+        for e in sites.request_log
         if e["site"] == "aggregator" and e["path"].startswith("/story/")
     ]
     assert story_requests

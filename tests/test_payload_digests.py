@@ -45,8 +45,9 @@ class RawWireServer:
                 if path.startswith("/wire/") and fixture.exists():
                     conn.sendall(fixture.read_bytes())
                 else:
-                    conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
-                                 b"Connection: close\r\n\r\n")
+                    conn.sendall(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
 
     def close(self) -> None:
         self.sock.close()
@@ -72,9 +73,11 @@ def test_chunked_and_gzip_payload_digests_match_the_fixtures(tmp_path):
     import duckdb
 
     con = duckdb.connect(str(tmp_path / "data" / "archive.duckdb"), read_only=True)
-    digests = dict(con.execute(
-        "select url, payload_digest from captures where record_type in ('response', 'revisit')"
-    ).fetchall())
+    digests = dict(
+        con.execute(
+            "select url, payload_digest from captures where record_type in ('response', 'revisit')"
+        ).fetchall()
+    )
     con.close()
     for name, expected in EXPECTED.items():
         assert digests[f"{base}/wire/{name}"] == expected["payload_digest"], name

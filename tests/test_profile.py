@@ -55,8 +55,10 @@ def test_scope_is_http_only_and_profile_hosts_only(tmp_path):
     [
         (('name = "example-news"', 'name = "Bad Name!"'), "name"),
         (("stories = ['/story/[^/]+$']", "stories = ['/story/[']"), "patterns.stories"),
-        (('allowed_domains = ["news.example.invalid"]', 'allowed_domains = ["http://x/"]'),
-         "allowed_domains"),
+        (
+            ('allowed_domains = ["news.example.invalid"]', 'allowed_domains = ["http://x/"]'),
+            "allowed_domains",
+        ),
         (("[patterns]", "colour = 'blue'\n[patterns]"), "colour"),
     ],
 )

@@ -26,7 +26,9 @@ def test_pywb_replays_static_and_js_rendered_stories_in_both_languages(archive, 
 
     with PywbReplay(archive.warcs(), tmp_path) as replay:
         gzipped_story = http_get(replay.replay_url(f"{aggregator}/story/agi-era-governance"))
-        plain_story = http_get(replay.replay_url(f"{translated}/articles/frontier-lab-export-rules"))
+        plain_story = http_get(
+            replay.replay_url(f"{translated}/articles/frontier-lab-export-rules")
+        )
         rendered = render_in_chromium(
             replay.replay_url(f"{aggregator}/live/live-agents"), wait_for_selector="h1"
         )

@@ -17,9 +17,7 @@ from crawlers.failures import FetchFailed, describe_failure
 from crawlers.profile import PageKind, SiteProfile
 from crawlers.urls import clean_link
 
-_PAGE_LINKS = (
-    "//a/@href | //link[@rel='canonical' or @rel='amphtml' or @rel='alternate']/@href"
-)
+_PAGE_LINKS = "//a/@href | //link[@rel='canonical' or @rel='amphtml' or @rel='alternate']/@href"
 
 
 class NewsSpider(Spider):

@@ -200,6 +200,7 @@ def live_shell(slug: str, base_url: str) -> bytes:
 <title>Live coverage | AI News</title>
 <link rel="canonical" href="{base_url}/live/{escape(slug)}">
 <script src="/static/live.js" defer></script>
+<script src="http://ads.example.invalid/tracker.js" async></script>
 </head>
 <body>
 {_header()}

@@ -27,7 +27,15 @@ CONTROL_HOST = "127.0.0.1"
 
 
 class DemoSites:
-    def __init__(self, bulk_stories: int = 0, slow_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        bulk_stories: int = 0,
+        slow_seconds: float = 3.0,
+        ports: dict[str, int] | None = None,
+    ) -> None:
+        """`ports` pins a site to a port (the CLI demo does, so re-runs hit the same URLs);
+        unnamed sites get a free port."""
+        self.ports = ports or {}
         self.clock = SiteClock()
         self._log = RequestLog()
         self.slow_seconds = slow_seconds
@@ -48,7 +56,12 @@ class DemoSites:
         try:
             for name, app in self.apps.items():
                 self._servers[name] = SiteServer(
-                    HOSTS[name], 0, app, site=name, clock=self.clock, request_log=self._log
+                    HOSTS[name],
+                    self.ports.get(name, 0),
+                    app,
+                    site=name,
+                    clock=self.clock,
+                    request_log=self._log,
                 )
             self._control = SiteServer(
                 CONTROL_HOST, 0, ControlApp(self), site="control", clock=self.clock
