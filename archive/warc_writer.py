@@ -186,9 +186,13 @@ class WarcWriter:
 
     # -- public record types -------------------------------------------------------------
 
-    def write_exchange(self, exchange: HttpExchange) -> tuple[WrittenRecord, WrittenRecord]:
-        """Archive a full response and its request; returns (response, request) locations."""
-        digest = payload_digest(exchange.body)
+    def write_exchange(
+        self, exchange: HttpExchange, digest: str | None = None
+    ) -> tuple[WrittenRecord, WrittenRecord]:
+        """Archive a full response and its request; returns (response, request) locations.
+
+        `digest` is the body's payload digest when the caller already computed it."""
+        digest = digest or payload_digest(exchange.body)
         response = self._builder.create_warc_record(
             exchange.url,
             "response",

@@ -54,7 +54,7 @@ class Patterns(_Section):
 
 class Limits(_Section):
     max_pages: Annotated[int, Field(ge=1)] = 1000
-    max_depth: Annotated[int, Field(ge=0)] = 5
+    max_depth: Annotated[int, Field(ge=1)] = 5  # Scrapy's DEPTH_LIMIT, where 0 would mean 'none'
     max_body_bytes: Annotated[int, Field(ge=1024)] = 20_000_000
     timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
     retries: Annotated[int, Field(ge=0, le=10)] = 3

@@ -105,7 +105,7 @@ class WarcRecorderMiddleware:
             )
             session.count("warc/revisit_identical")
             return response
-        response, _ = session.writer.write_exchange(exchange)
+        response, _ = session.writer.write_exchange(exchange, digest)
         session.payloads.remember(
             digest, Original(exchange.url, response.captured_at, response.record_id)
         )

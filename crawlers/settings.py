@@ -59,6 +59,9 @@ def crawl_settings(
         "CONCURRENT_REQUESTS": max(8, polite.concurrency_per_domain * 2),
         "CONCURRENT_REQUESTS_PER_DOMAIN": polite.concurrency_per_domain,
         "CONCURRENT_REQUESTS_PER_IP": 0,
+        # Spider output is a handful of requests per page; Scrapy's default of 100 parallel
+        # output iterators per response cost ~13% of crawl CPU in benchmarks/crawl_throughput.
+        "CONCURRENT_ITEMS": 16,
         "DOWNLOAD_DELAY": polite.download_delay,
         "AUTOTHROTTLE_ENABLED": polite.autothrottle,
         "AUTOTHROTTLE_START_DELAY": polite.download_delay,

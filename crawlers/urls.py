@@ -7,10 +7,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 def clean_link(url: str, strip_params: list[str]) -> str:
+    """`url` without its fragment and without query parameters matching `strip_params`
+    (shell-style patterns such as `utm_*`); an untouched query keeps its exact spelling."""
     parts = urlsplit(url)
-    query = [
+    query = parts.query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    kept = [
         (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        for key, value in pairs
         if not any(fnmatchcase(key.lower(), pattern) for pattern in strip_params)
     ]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    if len(kept) != len(pairs):
+        query = urlencode(kept)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))

@@ -1,0 +1,113 @@
+"""The readable article text, as paragraphs, with page furniture and live noise left out.
+
+Generic noise (trending boxes, share buttons, view counters, bylines with "2h ago") is cut
+from the tree before trafilatura picks the main text; what trafilatura keeps is then filtered
+line by line for leftovers that are never content (a bare relative time, a bare counter).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+
+import trafilatura
+from lxml import etree
+from trafilatura.settings import use_config
+
+from .dates import RELATIVE_TIME
+
+# Words in a class or id that mark a block as furniture rather than article text.
+NOISE_WORDS = {
+    "trending", "popular", "mostread", "share", "sharing", "social", "views", "viewcount",
+    "comments", "comment", "ago", "breadcrumb", "breadcrumbs", "related", "newsletter",
+    "byline", "dateline", "timestamp", "pagination", "advert", "advertisement", "sponsored",
+    "disclaimer",
+}  # fmt: skip
+_WORD_SPLIT = re.compile(r"[-_\s]+")
+_COUNTER = re.compile(
+    r"^[\d,.\s]+(?:[kKmMwW万])?\s*(?:views?|reads?|comments?|likes?|shares?|次?阅读|浏览|评论|点赞|人看过)?$"
+)
+_LEFTOVER = re.compile(r"^(?:updated|更新于|发布于|published|posted)?[\s:：·|/]*$", re.I)
+
+
+def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
+    """Remove furniture in place: navigation-like blocks by class/id words, and `drop` rules."""
+    doomed = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article"):
+            continue
+        words = _WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
+        if NOISE_WORDS.intersection(words):
+            doomed.append(el)
+    for selector in extra_selectors or []:
+        doomed.extend(tree.cssselect(selector))
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[str]:
+    """Paragraphs (and subheadings) of the main text, in page order.
+
+    `dense_script`: the page is mostly Chinese, where a character carries about a word, so
+    trafilatura's length thresholds (counted in characters) are scaled down to match.
+    """
+    xml = trafilatura.extract(
+        copy.deepcopy(tree),
+        url=url,
+        config=_config(dense_script),
+        output_format="xml",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    if not xml:
+        return []
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    if main is None:
+        return []
+    paragraphs = []
+    for el in main:
+        if el.tag == "head" and is_section_label(_clean(el)):
+            continue
+        if el.tag == "list":
+            paragraphs.extend(_clean(item) for item in el.iter("item"))
+        else:
+            paragraphs.append(_clean(el))
+    return [p for p in paragraphs if p and not is_noise(p)]
+
+
+@lru_cache(maxsize=2)
+def _config(dense_script: bool):
+    config = use_config()
+    if dense_script:
+        for key in ("MIN_EXTRACTED_SIZE", "MIN_OUTPUT_SIZE"):
+            value = config.getint("DEFAULT", key)
+            config.set("DEFAULT", key, str(max(1, value // 3)))
+    return config
+
+
+def body_from_selectors(tree, selectors: list[str]) -> list[str]:
+    """A profile's `body` rule: every matched element is one paragraph."""
+    paragraphs = [_clean(el) for sel in selectors for el in tree.cssselect(sel)]
+    return [p for p in paragraphs if p and not is_noise(p)]
+
+
+def _clean(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def is_section_label(heading: str) -> bool:
+    """'Deep Analysis', '深度解读': a block's label, not a subheading that carries content."""
+    return len(heading.split()) <= 2 and len(heading) <= 24
+
+
+def is_noise(line: str) -> bool:
+    """A line that is only a counter, a relative time or an empty 'Updated' label."""
+    if _COUNTER.match(line):
+        return True
+    stripped = RELATIVE_TIME.sub(" ", line)
+    return stripped != line and bool(_LEFTOVER.match(stripped.strip()))

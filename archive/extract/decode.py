@@ -1,0 +1,120 @@
+"""Captured bytes -> text: undo the content coding, then pick the charset the bytes really use.
+
+Declarations (BOM, HTTP header, <meta>) are candidates, not facts: each is verified by
+decoding the bytes strictly, and bytes that are valid UTF-8 with multi-byte sequences are
+read as UTF-8 whatever a header or meta tag claims (real pages declare gb2312 and send UTF-8).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from collections.abc import Mapping
+
+MAX_DECODED_BYTES = 20_000_000  # same ceiling as the crawler's max_body_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# WHATWG-style aliases: the label a page uses -> the codec that decodes what servers really send.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "euc-cn": "gb18030",
+    "big5": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
+# Tried in this order when no declaration survives verification.
+_FALLBACKS = ("utf-8", "gb18030", "big5hkscs", "cp1252")
+
+
+class DecodeError(ValueError):
+    """The body could not be turned into text (bad content coding or too large)."""
+
+
+def remove_content_coding(body: bytes, headers: Mapping[str, str] | None) -> bytes:
+    """Undo gzip/deflate/br as the WARC keeps it; also spots gzip bytes with no header."""
+    coding = _header(headers, "content-encoding").lower().strip()
+    if coding in ("gzip", "x-gzip") or (not coding and body[:2] == b"\x1f\x8b"):
+        return _inflate(body, zlib.MAX_WBITS | 16)
+    if coding == "deflate":
+        try:
+            return _inflate(body, zlib.MAX_WBITS)
+        except DecodeError:
+            return _inflate(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
+    if coding == "br":
+        import brotli
+
+        return brotli.decompress(body)
+    return body
+
+
+def _inflate(body: bytes, wbits: int) -> bytes:
+    inflater = zlib.decompressobj(wbits)
+    try:
+        out = inflater.decompress(body, MAX_DECODED_BYTES + 1)
+    except zlib.error as exc:
+        raise DecodeError(f"body is not valid compressed data: {exc}") from exc
+    if len(out) > MAX_DECODED_BYTES:
+        raise DecodeError(f"body inflates past {MAX_DECODED_BYTES} bytes")
+    return out
+
+
+def declared_charsets(body: bytes, headers: Mapping[str, str] | None) -> list[str]:
+    """Charset labels in the order a browser would trust them: BOM, HTTP header, <meta>."""
+    found = [name for bom, name in _BOMS if body.startswith(bom)]
+    if m := _HEADER_CHARSET.search(_header(headers, "content-type")):
+        found.append(m.group(1))
+    if m := _META_CHARSET.search(body[:8192]):
+        found.append(m.group(1).decode("ascii"))
+    return [normalise_charset(name) for name in found if normalise_charset(name)]
+
+
+def normalise_charset(label: str) -> str:
+    """Canonical codec name for a label ('GB2312' -> 'gb18030'); '' if Python has no such codec."""
+    label = label.strip().lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return ""
+
+
+def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """(text, codec used). Never raises on odd bytes: the last resort replaces them."""
+    body = remove_content_coding(body, headers)
+    if body.startswith(codecs.BOM_UTF8):
+        return body[3:].decode("utf-8", errors="replace"), "utf-8"
+    if not body.isascii() and _strict(body, "utf-8") is not None:
+        return body.decode("utf-8"), "utf-8"
+    for name in [*declared_charsets(body, headers), *_FALLBACKS]:
+        text = _strict(body, name)
+        if text is not None:
+            return text, name
+    return body.decode("gb18030", errors="replace"), "gb18030"
+
+
+def _strict(body: bytes, name: str) -> str | None:
+    try:
+        return body.decode(name)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str:
+    for key, value in (headers or {}).items():
+        if key.lower() == name:
+            return value
+    return ""

@@ -1,0 +1,269 @@
+"""One captured page -> one ExtractedStory: a pure function of (URL, bytes, capture time).
+
+No network, no database, no clock: re-extracting the same capture always gives the same
+record, which is what reindexing from the WARCs relies on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, tzinfo
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from . import bilingual, body, sections
+from .dates import CHINA, RELATIVE_TIME, find_dates, is_updated_label, parse_date, relative_times
+from .decode import decode_html
+from .language import detect_language
+from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
+from .rules import ExtractRules, normalise_rules
+
+_DEK_WORDS = {"dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt"}
+_TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
+                   "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
+_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
+
+
+@dataclass
+class ExtractedStory:
+    url: str
+    canonical_url: str
+    encoding: str
+    language_alternates: dict[str, str] = field(default_factory=dict)
+    title_en: str | None = None
+    title_zh: str | None = None
+    summary_en: str | None = None
+    summary_zh: str | None = None
+    tldr_en: list[str] = field(default_factory=list)
+    tldr_zh: list[str] = field(default_factory=list)
+    body_en: list[str] = field(default_factory=list)
+    body_zh: list[str] = field(default_factory=list)
+    paragraph_pairs: list[tuple[str, str]] = field(default_factory=list)
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    scores: dict[str, int | float] = field(default_factory=dict)
+    key_data: list[list[str]] = field(default_factory=list)
+    faq: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        """Plain JSON types (datetimes as ISO 8601 UTC) for `newsarc extract` and fixtures."""
+        data = asdict(self)
+        for key in ("published_at", "updated_at"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat().replace("+00:00", "Z")
+        data["paragraph_pairs"] = [list(pair) for pair in self.paragraph_pairs]
+        return data
+
+
+def extract(
+    url: str,
+    body_bytes: bytes,
+    captured_at: datetime,
+    headers: dict[str, str] | None = None,
+    rules: ExtractRules | None = None,
+) -> ExtractedStory:
+    """Extract the story from one capture. `captured_at` (the WARC-Date) anchors "2h ago";
+    `rules` are a site profile's CSS selectors per field (see rules.py)."""
+    rules_by_field = normalise_rules(rules)
+    text, encoding = decode_html(body_bytes, headers)
+    tree = _parse(text)
+    meta = read_metadata(tree, url)
+    zone = CHINA if _is_chinese_page(tree, meta) else UTC
+    story = ExtractedStory(
+        url=url,
+        canonical_url=meta.canonical_url or meta.meta.get("og:url") or url,
+        encoding=encoding,
+        language_alternates=meta.alternates,
+    )
+    _read_dates(story, tree, meta, captured_at, zone, rules_by_field)
+    _read_structured_blocks(story, tree, meta, rules_by_field)
+    _read_titles_and_summaries(story, tree, meta, rules_by_field)
+    story.author = _first_text(tree, rules_by_field.get("author")) or _author(tree, meta)
+    story.tags = _tags(tree, meta, rules_by_field.get("tags"))
+    body.drop_noise(tree, rules_by_field.get("drop"))
+    if "body" in rules_by_field:
+        paragraphs = body.body_from_selectors(tree, rules_by_field["body"])
+    else:
+        paragraphs = body.main_text(tree, url, dense_script=zone is CHINA)
+    labelled = bilingual.label(_without_known_fields(paragraphs, story))
+    story.body_en, story.body_zh = bilingual.by_language(labelled)
+    story.paragraph_pairs = bilingual.align(labelled)
+    return story
+
+
+def _parse(text: str):
+    text = _XML_DECLARATION.sub("", text) or "<html></html>"
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return lxml_html.document_fromstring("<html><body></body></html>")
+
+
+def _is_chinese_page(tree, meta: PageMetadata) -> bool:
+    if meta.html_lang:
+        return meta.html_lang.lower().startswith("zh")
+    return detect_language(meta.title_tag or "") == "zh"
+
+
+# -- dates -------------------------------------------------------------------------------------
+def _read_dates(story, tree, meta: PageMetadata, captured_at, zone: tzinfo, rules) -> None:
+    ld = meta.json_ld
+    published = _rule_date(tree, rules.get("published"), captured_at, zone)
+    updated = _rule_date(tree, rules.get("updated"), captured_at, zone)
+    published = published or parse_date(ld_text(ld, "datePublished"), zone)
+    updated = updated or parse_date(ld_text(ld, "dateModified"), zone)
+    published = published or _first_date(meta.meta.get(k) for k in _PUBLISHED_KEYS)
+    updated = updated or _first_date(meta.meta.get(k) for k in _MODIFIED_KEYS)
+    for value, context in meta.times:
+        moment = parse_date(value, zone)
+        if is_updated_label(context):
+            updated = updated or moment
+        else:
+            published = published or moment
+    if published is None or updated is None:
+        rel_published, rel_updated = _relative_byline(tree, captured_at)
+        published = published or rel_published
+        updated = updated or rel_updated
+    if published is None:
+        published = next(iter(find_dates(_visible_text(tree), zone)), None)
+    story.published_at = published
+    story.updated_at = updated if updated and (not published or updated >= published) else None
+
+
+def _rule_date(tree, selectors, captured_at, zone):
+    for el in _select(tree, selectors):
+        value = el.get("datetime") or el.get("content") or sections.text_of(el)
+        moment = parse_date(value, zone) or relative_times(value, captured_at)[0]
+        if moment is not None:
+            return moment
+    return None
+
+
+def _first_date(values):
+    return next((d for d in (parse_date(v) for v in values if v) if d), None)
+
+
+def _relative_byline(tree, captured_at):
+    """The first element whose text is a relative time, read together with its siblings."""
+    for node in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
+        if RELATIVE_TIME.search(node):
+            holder = node.getparent()
+            line = holder.getparent() if holder.getparent() is not None else holder
+            return relative_times(sections.text_of(line), captured_at)
+    return None, None
+
+
+def _visible_text(tree, limit: int = 20000) -> str:
+    nodes = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+    return " ".join(n.strip() for n in nodes if n.strip())[:limit]
+
+
+# -- TL;DR, FAQ, key data, scores ----------------------------------------------------------
+def _read_structured_blocks(story, tree, meta: PageMetadata, rules) -> None:
+    tldr = sections.find_blocks(tree, "tldr", rules.get("tldr"))
+    found = sections.read_tldr(tldr)
+    story.tldr_en, story.tldr_zh = found["en"], found["zh"]
+    faq = sections.find_blocks(tree, "faq", rules.get("faq"))
+    story.faq = sections.read_faq(faq) or _faq_from_json_ld(meta)
+    key_data = sections.find_blocks(tree, "key_data", rules.get("key_data"))
+    story.key_data = sections.read_key_data(key_data)
+    scores = sections.find_blocks(tree, "scores", rules.get("scores"))
+    story.scores = sections.read_scores(scores)
+    sections.detach([*tldr, *faq, *key_data, *scores])
+
+
+def _faq_from_json_ld(meta: PageMetadata) -> list[dict[str, str]]:
+    entries = []
+    for item in meta.faq_ld:
+        question = ld_text(item, "name")
+        answer = ld_text(item.get("acceptedAnswer") or {}, "text")
+        lang = "zh" if detect_language(question) == "zh" else "en"
+        entries.append({f"question_{lang}": question, f"answer_{lang}": answer})
+    return entries
+
+
+# -- titles and summaries --------------------------------------------------------------------
+def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> None:
+    claimed = [
+        ld_text(meta.json_ld, "headline"),
+        ld_text(meta.json_ld, "alternativeHeadline"),
+        meta.meta.get("og:title", ""),
+        meta.meta.get("twitter:title", ""),
+        *_TITLE_SEPARATORS.split(meta.title_tag)[:1],
+    ]
+    claimed = [c for c in claimed if c]
+    headings = [sections.text_of(h) for h in tree.xpath("//body//h1 | //body//h2")]
+    for lang in ("en", "zh"):
+        ruled = _first_text(tree, rules.get(f"title_{lang}"))
+        visible = next(
+            (h for h in headings if _lang(h) == lang and any(_same_title(h, c) for c in claimed)),
+            None,
+        )
+        fallback = next((c for c in claimed if _lang(c) == lang), None)
+        setattr(story, f"title_{lang}", ruled or visible or fallback)
+    deks = [
+        sections.text_of(el)
+        for el in tree.xpath("//body//*[@class]")
+        if _DEK_WORDS.intersection(re.split(r"[-_\s]+", el.get("class").lower()))
+    ]
+    descriptions = [
+        ld_text(meta.json_ld, "description"),
+        meta.meta.get("og:description", ""),
+        meta.meta.get("description", ""),
+    ]
+    for lang in ("en", "zh"):
+        ruled = _first_text(tree, rules.get(f"summary_{lang}"))
+        visible = next((d for d in deks if d and _lang(d) == lang), None)
+        claimed_dek = next((d for d in descriptions if d and _lang(d) == lang), None)
+        setattr(story, f"summary_{lang}", ruled or visible or claimed_dek)
+
+
+def _same_title(heading: str, claimed: str) -> bool:
+    return bool(heading) and (heading in claimed or claimed in heading)
+
+
+def _lang(text: str) -> str | None:
+    return detect_language(text)
+
+
+# -- author, tags ----------------------------------------------------------------------------
+def _author(tree, meta: PageMetadata) -> str | None:
+    found = ld_text(meta.json_ld, "author") or meta.meta.get("author") or ""
+    found = found or meta.meta.get("article:author", "")
+    if not found:
+        found = _first_text(tree, ['[rel="author"]', '[itemprop="author"]', ".author"]) or ""
+    return found or None
+
+
+def _tags(tree, meta: PageMetadata, selectors) -> list[str]:
+    if selectors:
+        return _unique(sections.text_of(el) for el in _select(tree, selectors))
+    return _unique(ld_keywords(meta.json_ld) or meta.tags)
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+# -- body filtering --------------------------------------------------------------------------
+def _without_known_fields(paragraphs: list[str], story: ExtractedStory) -> list[str]:
+    """Titles, deks and block labels that trafilatura kept are fields already, not body."""
+    known = {
+        story.title_en, story.title_zh, story.summary_en, story.summary_zh,
+        *story.tldr_en, *story.tldr_zh,
+    }  # fmt: skip
+    return [p for p in paragraphs if p not in known]
+
+
+def _select(tree, selectors):
+    return [el for sel in selectors or [] for el in tree.cssselect(sel)]
+
+
+def _first_text(tree, selectors) -> str | None:
+    return next((t for t in (sections.text_of(el) for el in _select(tree, selectors)) if t), None)

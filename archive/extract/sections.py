@@ -1,0 +1,134 @@
+"""Page blocks that become structured fields, not body text: TL;DR, FAQ, key data, scores.
+
+A block is recognised generically by its class or its heading ("TL;DR", "Key points 要点",
+"FAQ 常见问题", "Key Data"); a site profile can name it with a CSS selector instead. Every
+element used here is detached from the tree afterwards, so it never reaches the body.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import html as lxml_html
+
+from .language import detect_language
+
+_TLDR = re.compile(
+    r"tl;?dr|key ?points|key takeaways|takeaways|highlights|要点|摘要|太长不看|划重点", re.I
+)
+_FAQ = re.compile(r"\bfaq\b|frequently asked|常见问题|问答", re.I)
+_KEY_DATA = re.compile(r"key[ -]?data|key figures|by the numbers|核心数据|关键数据|数据一览", re.I)
+_SCORES = re.compile(r"(^|[-_ ])(scores?|ratings?)($|[-_ ])", re.I)
+_SCORE_LABELS = {"热度": "hot", "质量": "quality", "影响力": "impact", "重要性": "importance"}
+_BLOCKS = "//section|//div|//aside|//ul|//ol|//dl|//table"
+
+
+def text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def find_blocks(tree, kind: str, selectors: list[str] | None = None) -> list:
+    """Elements holding one kind of block ('tldr', 'faq', 'key_data', 'scores')."""
+    if selectors:
+        return [el for sel in selectors for el in tree.cssselect(sel)]
+    pattern = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}.get(kind)
+    found = []
+    for el in tree.xpath(_BLOCKS):
+        if any(el in a.iterdescendants() for a in found) or any(
+            a in el.iterdescendants() for a in found
+        ):
+            continue
+        classes = (el.get("class") or "") + " " + (el.get("id") or "")
+        if kind == "scores":
+            if _SCORES.search(classes) and re.search(r"\d", text_of(el)):
+                found.append(el)
+            continue
+        heading = _heading(el)
+        if pattern.search(classes.replace("-", " ")) or (heading and pattern.search(heading)):
+            found.append(el)
+    return found
+
+
+def _heading(el) -> str:
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is not None and first.tag in ("h1", "h2", "h3", "h4", "h5", "strong"):
+        return text_of(first)
+    return ""
+
+
+def read_tldr(blocks) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"en": [], "zh": []}
+    for block in blocks:
+        for item in block.iter("li"):
+            text = text_of(item)
+            lang = detect_language(text)
+            if text and lang in out and text not in out[lang]:
+                out[lang].append(text)
+    return out
+
+
+def read_faq(blocks) -> list[dict[str, str]]:
+    """Question/answer pairs, EN and ZH of the same entry merged when they follow each other."""
+    items: list[tuple[str, str, str]] = []  # (lang, question, answer)
+    for block in blocks:
+        question = None
+        for el in block.iter("dt", "dd", "h3", "h4", "h5", "summary", "p"):
+            text = text_of(el)
+            if not text or _FAQ.fullmatch(text.split(" ")[0]) or el is block:
+                continue
+            if el.tag in ("dt", "h4", "h5", "summary") or (
+                el.tag == "h3" and not _FAQ.search(text)
+            ):
+                question = text
+            elif question is not None:
+                items.append((detect_language(question) or "en", question, text))
+                question = None
+    entries: list[dict[str, str]] = []
+    for lang, question, answer in items:
+        lang = "zh" if lang == "zh" else "en"
+        if not entries or f"question_{lang}" in entries[-1]:
+            entries.append({})
+        entries[-1][f"question_{lang}"] = question
+        entries[-1][f"answer_{lang}"] = answer
+    return entries
+
+
+def read_key_data(blocks) -> list[list[str]]:
+    rows = []
+    for block in blocks:
+        for row in block.iter("tr"):
+            if row.find("th") is not None and row.find("td") is None:
+                continue  # a header row names the columns; it is not data
+            cells = [text_of(c) for c in row if isinstance(c.tag, str)]
+            if any(cells):
+                rows.append(cells)
+    return rows
+
+
+def read_scores(blocks) -> dict[str, int]:
+    """{"hot": 80, ...} from items like "80 Hot 热度"; the label's first Latin word names it."""
+    scores: dict[str, int] = {}
+    for block in blocks:
+        items = [c for c in block if isinstance(c.tag, str)] or [block]
+        for item in items:
+            text = text_of(item)
+            number = re.search(r"\d+(?:\.\d+)?", text)
+            label = re.sub(r"\d+(?:\.\d+)?", " ", text).strip()
+            name = _score_name(label)
+            if number and name:
+                value = float(number.group())
+                scores[name] = int(value) if value.is_integer() else value
+    return scores
+
+
+def _score_name(label: str) -> str:
+    if word := re.search(r"[A-Za-z][A-Za-z ]*", label):
+        return "_".join(word.group().lower().split())
+    return next((name for zh, name in _SCORE_LABELS.items() if zh in label), "")
+
+
+def detach(elements) -> None:
+    for el in elements:
+        parent = el.getparent()
+        if parent is not None:
+            el.drop_tree() if isinstance(el, lxml_html.HtmlElement) else parent.remove(el)

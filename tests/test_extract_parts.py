@@ -1,0 +1,90 @@
+"""The small steps of extraction: dates, language, decoding, bilingual split."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from archive.extract.bilingual import split_mixed
+from archive.extract.dates import CHINA, parse_date, parse_relative, relative_times
+from archive.extract.decode import decode_html
+from archive.extract.language import detect_language
+from archive.extract.rules import BadExtractRules, normalise_rules
+
+CAPTURED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("10h ago", datetime(2026, 11, 19, 22, 0, tzinfo=UTC)),
+        ("Updated 2h ago", datetime(2026, 11, 20, 6, 0, tzinfo=UTC)),
+        ("更新于 2小时前", datetime(2026, 11, 20, 6, 0, tzinfo=UTC)),
+        ("3天前", datetime(2026, 11, 17, 8, 0, tzinfo=UTC)),
+        ("刚刚", CAPTURED),
+        ("昨天 10:30", datetime(2026, 11, 19, 2, 30, tzinfo=UTC)),  # 10:30 Beijing time
+    ],
+)
+def test_relative_phrases_count_back_from_the_capture_time(phrase, expected):
+    assert parse_relative(phrase, CAPTURED) == expected
+
+
+def test_byline_separates_published_from_updated():
+    published, updated = relative_times("10h ago · Updated 2h ago / 更新于 2小时前 51", CAPTURED)
+    assert published == datetime(2026, 11, 19, 22, 0, tzinfo=UTC)
+    assert updated == datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024年5月1日 10:30", datetime(2024, 5, 1, 2, 30, tzinfo=UTC)),
+        ("2026-11-19 11:00 GMT+8", datetime(2026, 11, 19, 3, 0, tzinfo=UTC)),
+        ("2026-11-19T11:00:00+08:00", datetime(2026, 11, 19, 3, 0, tzinfo=UTC)),
+        ("Fri, 20 Nov 2026 06:00:00 GMT", datetime(2026, 11, 20, 6, 0, tzinfo=UTC)),
+    ],
+)
+def test_absolute_dates_keep_their_zone_and_chinese_ones_default_to_utc8(text, expected):
+    assert parse_date(text, CHINA) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("深度解读", "zh"),
+        ("Claude 5发布", "zh"),
+        ("欢迎来到AI治理的“AGI时代”", "zh"),
+        ("Deep Analysis", "en"),
+        ("Is the suspension permanent?", "en"),
+        ("Le chat dort sur le canapé depuis ce matin, comme tous les jours.", "fr"),
+        ("2026", None),
+    ],
+)
+def test_short_and_mixed_lines_get_the_right_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_gbk_bytes_decode_from_meta_and_utf8_wins_over_a_false_gb2312_claim():
+    page = '<meta charset="gbk"><p>国产大模型价格战</p>'
+    assert decode_html(page.encode("gbk")) == (page, "gb18030")
+    lying = page.replace("gbk", "gb2312")
+    assert decode_html(lying.encode("utf-8"), {"Content-Type": "text/html; charset=gb2312"}) == (
+        lying,
+        "utf-8",
+    )
+    big5 = "<p>人工智慧新聞</p>"
+    assert decode_html(big5.encode("big5"), {"Content-Type": "text/html; charset=big5"})[0] == big5
+
+
+def test_english_then_chinese_in_one_paragraph_is_split():
+    text = "The move creates instability. 美国政府强制暂停模型访问，标志着AI治理进入新阶段。"
+    assert split_mixed(text) == [
+        "The move creates instability.",
+        "美国政府强制暂停模型访问，标志着AI治理进入新阶段。",
+    ]
+
+
+def test_unknown_rule_field_is_named_in_the_error():
+    with pytest.raises(BadExtractRules, match="extract.headline: unknown field"):
+        normalise_rules({"headline": "h1"})
