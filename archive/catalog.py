@@ -61,6 +61,7 @@ _CAPTURE_TYPES = {
     "ip_address": "VARCHAR",
     "run_id": "VARCHAR",
     "profile": "VARCHAR",
+    "location": "VARCHAR",
 }
 _FETCH_ERROR_TYPES = {
     "record_id": "VARCHAR",

@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS captures (
     last_modified   VARCHAR,
     ip_address      VARCHAR,
     run_id          VARCHAR,
-    profile         VARCHAR
+    profile         VARCHAR,
+    location        VARCHAR
 );
 
 COMMENT ON TABLE captures IS 'One row per WARC record in every ingested file (warcinfo, request, response, revisit, resource, metadata).';
@@ -45,6 +46,7 @@ COMMENT ON COLUMN captures.etag IS 'HTTP ETag header as received (raw string), u
 COMMENT ON COLUMN captures.last_modified IS 'HTTP Last-Modified header as received (raw string, not parsed).';
 COMMENT ON COLUMN captures.ip_address IS 'WARC-IP-Address: the server IP the response came from, when known.';
 COMMENT ON COLUMN captures.run_id IS 'newsarc-run-id from the file''s warcinfo: which crawl run wrote the record.';
+COMMENT ON COLUMN captures.location IS 'HTTP Location header of a 3xx response (raw): where a redirect pointed.';
 COMMENT ON COLUMN captures.profile IS 'isPartOf from the file''s warcinfo: the site profile name.';
 
 CREATE TABLE IF NOT EXISTS warc_files (
@@ -84,3 +86,22 @@ COMMENT ON COLUMN fetch_errors.status IS 'HTTP status when the server answered w
 COMMENT ON COLUMN fetch_errors.attempts IS 'How many attempts were made before giving up, when known.';
 COMMENT ON COLUMN fetch_errors.profile IS 'Site profile name the crawl ran under.';
 COMMENT ON COLUMN fetch_errors.warc_file IS 'Basename of the .warc.gz file holding the metadata record.';
+
+CREATE TABLE IF NOT EXISTS extractions (
+    capture_id   VARCHAR PRIMARY KEY,
+    url          VARCHAR NOT NULL,
+    profile      VARCHAR,
+    captured_at  TIMESTAMPTZ NOT NULL,
+    rendered     BOOLEAN NOT NULL,
+    content_hash VARCHAR,
+    record       JSON,
+    error        VARCHAR
+);
+
+COMMENT ON TABLE extractions IS 'Internal: one extracted record per story capture (static story response or rendered DOM). The analyst tables are derived from it.';
+COMMENT ON COLUMN extractions.capture_id IS 'WARC-Record-ID of the capture the record was extracted from (captures.record_id).';
+COMMENT ON COLUMN extractions.url IS 'The page URL (for a rendered DOM, the page it was rendered from).';
+COMMENT ON COLUMN extractions.rendered IS 'True when extracted from a browser-rendered DOM (resource record).';
+COMMENT ON COLUMN extractions.content_hash IS 'Hash of the normalised content fields (archive/story_content.py); equal = no visible change.';
+COMMENT ON COLUMN extractions.record IS 'The full extracted record (archive/extract ExtractedStory as JSON).';
+COMMENT ON COLUMN extractions.error IS 'Why extraction failed, if it did (the capture stays archived; nothing else is lost).';

@@ -60,6 +60,7 @@ class CaptureRow:
     ip_address: str | None
     run_id: str | None
     profile: str | None
+    location: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,9 @@ def _row_fields(
         "ip_address": headers.get("WARC-IP-Address"),
         "run_id": run_id,
         "profile": profile,
+        "location": http.get("Location")
+        if http is not None and 300 <= (status or 0) < 400
+        else None,
     }
 
 

@@ -65,7 +65,7 @@ def body_f1(folder: Path) -> None:
         raw = gzip.open(folder / "html" / f"{page_id}.html.gz").read()
         url = item.get("url") or "http://example.com/"
         story = extract(url, raw, CAPTURED)
-        ours = "\n".join(story.body_en or [*story.body_en, *story.body_zh])
+        ours = "\n".join([*story.body_en, *story.body_zh, *story.body_other])
         html = raw.decode("utf-8", errors="replace")
         bare = trafilatura.extract(html, url=url) or ""
         scores["newsarc"].append(prf(ours, item["articleBody"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib.metadata import version
 from pathlib import Path
 
@@ -29,6 +30,12 @@ def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
         "robots": "obey" if profile.politeness.obey_robots else "ignore",
         "http-header-user-agent": profile.politeness.user_agent,
         "newsarc-run-id": run_id,
+        # The page patterns travel with the archive, so stories can be told from listings when
+        # rebuilding the catalog from the WARCs alone.
+        "newsarc-page-patterns": json.dumps(
+            {"stories": profile.patterns.stories, "listings": profile.patterns.listings},
+            separators=(",", ":"),
+        ),
         **profile.warcinfo,
     }
 

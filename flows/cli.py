@@ -114,6 +114,56 @@ def ingest(data: Path = DataOption) -> None:
 
 
 @app.command()
+def reindex(data: Path = DataOption) -> None:
+    """Rebuild the whole DuckDB catalog from the WARC files alone."""
+    from flows.pipeline import reindex as rebuild
+
+    report = rebuild(data)
+    console.print(f"rebuilt from {report.files} WARC files ({report.records_added} records)")
+    console.print(f"DuckDB: {(data / 'archive.duckdb').resolve()}")
+
+
+@app.command()
+def export(
+    data: Path = DataOption,
+    output_format: str = typer.Option("parquet", "--format", help="Only parquet for now."),
+    out: Path = typer.Option(None, "--out", help="Directory (default: DATA/export)."),
+) -> None:
+    """Write each public table (articles, article_versions, ...) to Parquet."""
+    from flows.pipeline import export_tables
+
+    if output_format != "parquet":
+        raise typer.BadParameter("only --format parquet is supported")
+    for path in export_tables(data, out or data / "export"):
+        console.print(str(path.resolve()))
+
+
+@app.command()
+def extract(
+    page: Path = typer.Argument(..., help="A saved HTML page."),
+    url: str = typer.Option(None, "--url", help="The page's URL (default: file:// URL)."),
+    captured_at: str = typer.Option(
+        None, "--captured-at", help="Capture time, ISO 8601 (default: the file's mtime)."
+    ),
+) -> None:
+    """Print the story record extracted from one saved page, as JSON."""
+    import json
+    from datetime import UTC, datetime
+
+    from archive.extract import extract as extract_story
+
+    moment = (
+        datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
+        if captured_at
+        else datetime.fromtimestamp(page.stat().st_mtime, UTC)
+    )
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    story = extract_story(url or page.resolve().as_uri(), page.read_bytes(), moment)
+    print(json.dumps(story.to_json_dict(), ensure_ascii=False, indent=2))
+
+
+@app.command()
 def query(
     sql: str = typer.Argument(..., help="SQL to run against the archive's DuckDB."),
     data: Path = DataOption,

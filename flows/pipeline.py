@@ -6,12 +6,15 @@ Plain functions, so tests and benchmarks call them directly; Prefect flows wrap 
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.catalog import IngestReport, ingest_warcs, open_catalog
 from archive.cdxj import index_warc, merge_index
+from archive.story_captures import extract_pending
+from archive.story_tables import derive_story_tables
 from crawlers.run import CrawlFailed, CrawlResult, run_crawl
 
 log = logging.getLogger(__name__)
@@ -28,19 +31,60 @@ def closed_warcs(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "warcs").glob("*.warc.gz"))
 
 
-def ingest_data_dir(data_dir: Path) -> IngestReport:
-    """Index and catalog every closed WARC; idempotent (known files are skipped)."""
+PUBLIC_TABLES = (
+    "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
+    "article_captures", "near_duplicates", "fetch_errors",
+)  # fmt: skip
+
+
+def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport:
+    """Index and catalog every closed WARC, extract new story captures, derive the story tables.
+
+    Idempotent: known files are skipped, captures are extracted once, and the derived tables are
+    a function of what the WARCs hold."""
     warcs = closed_warcs(data_dir)
     for warc in warcs:
         if not warc.with_name(warc.name + ".cdxj").exists():
             index_warc(warc)
     if warcs:
         merge_index(data_dir / "warcs")
-    con = open_catalog(data_dir / "archive.duckdb")
+    con = open_catalog(db_path or data_dir / "archive.duckdb")
     try:
-        return ingest_warcs(con, warcs)
+        report = ingest_warcs(con, warcs)
+        extracted = extract_pending(con, data_dir / "warcs")
+        tables = derive_story_tables(con)
+        log.info("extracted %d story captures; derived %s", extracted, tables)
+        return report
     finally:
         con.close()
+
+
+def reindex(data_dir: Path) -> IngestReport:
+    """Rebuild the whole catalog from the WARCs alone, then swap it in atomically."""
+    final = data_dir / "archive.duckdb"
+    fresh = data_dir / "archive.duckdb.reindex"
+    fresh.unlink(missing_ok=True)
+    report = ingest_data_dir(data_dir, db_path=fresh)
+    os.replace(fresh, final)
+    return report
+
+
+def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
+    """Write each public table to Parquet (one file per table)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con = open_catalog(data_dir / "archive.duckdb", read_only=True)
+    written = []
+    try:
+        existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for table in PUBLIC_TABLES:
+            if table in existing:
+                target = out_dir / f"{table}.parquet"
+                # the table name is one of the constants above; the path is a bound parameter
+                con.execute(f"COPY {table} TO ? (FORMAT parquet)", [str(target)])
+                written.append(target)
+    finally:
+        con.close()
+    return written
 
 
 def archive_profiles(

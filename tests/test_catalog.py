@@ -43,7 +43,7 @@ def test_schema_has_comments_and_types(con) -> None:
         "WHERE table_name IN ('captures', 'warc_files', 'fetch_errors')"
     ).fetchall()
     columns = {(t, c): (kind, comment) for t, c, kind, comment in rows}
-    assert len([k for k in columns if k[0] == "captures"]) == 20
+    assert len([k for k in columns if k[0] == "captures"]) == 21
     assert all(comment for _, comment in columns.values()), "every column has a comment"
     for key in [
         ("captures", "captured_at"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import http.client
 import json
@@ -17,12 +18,14 @@ import urllib.request
 import xml.etree.ElementTree as ET
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.sites import DemoSites
+from tests.sites import expectations as expect
 from tests.sites.httpcore import SiteServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,8 +93,11 @@ def test_aggregator_listing_pagination_and_links(sites):
     assert 'rel="next"' not in third
     assert fetch(base + "/page/4")[0] == 404
     linked = re.findall(r'class="title" href="([^"]+)"', first + second + third)
-    assert len(linked) == len(set(linked)) == 7
+    assert len(linked) == len(set(linked)) == expect.LIVE_STORY_COUNT["aggregator"] == 9
     assert "/live/live-agents" in linked
+    assert {"/story/syndicated-chatbot-ads", "/story/chatbot-ads-analysis"} <= set(linked)
+    pick = 'href="/story/cloud-export-battleground/?utm_campaign=x&amp;ref=home"'
+    assert all(pick in page for page in (first, second, third))
 
 
 def test_translated_listing_pagination(sites):
@@ -102,6 +108,8 @@ def test_translated_listing_pagination(sites):
     assert 'href="/drafts/next-week"' in first
     assert 'href="/drafts/articles/voice-cloning-rules"' in first
     assert 'href="/zh/gbk-story"' in first and 'href="/en/copyright-settlement-per-book"' in first
+    assert 'href="/print/articles/chatbot-ads-backlash"' in first
+    assert len(re.findall(r'href="/print/', first)) == 1
     second = text(base + "/?page=2")
     assert 'rel="prev" href="/"' in second and 'rel="next"' not in second
     assert fetch(base + "/?page=3")[0] == 404
@@ -117,7 +125,9 @@ def test_robots_feeds_and_sitemaps(sites):
 
     rss = ET.fromstring(text(agg + "/feed.xml"))
     items = rss.findall("./channel/item")
-    assert len(items) == 7 and all(i.findtext("pubDate") for i in items)
+    assert len(items) == 9 and all(i.findtext("pubDate") for i in items)
+    links = {i.findtext("link") for i in items}
+    assert {agg + "/story/syndicated-chatbot-ads", agg + "/story/chatbot-ads-analysis"} <= links
     ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     index = ET.fromstring(text(agg + "/sitemap.xml"))
     assert index.tag.endswith("sitemapindex")
@@ -129,6 +139,8 @@ def test_robots_feeds_and_sitemaps(sites):
         for u in urls.findall("sm:url", ns)
     }
     assert lastmods[agg + GOV] == "2026-11-20T06:00:00Z"
+    assert agg + "/story/syndicated-chatbot-ads" in lastmods
+    assert agg + "/story/chatbot-ads-analysis" in lastmods
 
     feed = ET.fromstring(text(tr + "/atom.xml"))
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
@@ -137,6 +149,7 @@ def test_robots_feeds_and_sitemaps(sites):
     tmap = ET.fromstring(text(tindex.find("sm:sitemap/sm:loc", ns).text))
     locs = [u.findtext("sm:loc", namespaces=ns) for u in tmap.findall("sm:url", ns)]
     assert tr + "/zh/gbk-story" in locs and tr + "/en/copyright-settlement-per-book" in locs
+    assert not [u for u in locs if "/print/" in u or "/m/" in u]
 
 
 # -- aggregator story pages ---------------------------------------------------------------
@@ -242,6 +255,128 @@ def test_gbk_page(sites):
     page = body.decode("gbk")
     assert 'charset=gbk">' in page and "国产大模型价格战再度升级" in page
     assert "“断供”" in page
+
+
+# -- deduplication fixtures (tests/sites/expectations.py) ---------------------------------
+def _without_fragment(path: str) -> str:
+    return path.split("#", 1)[0]
+
+
+def test_print_view_is_the_article_minus_its_canonical(sites):
+    base = sites.base_url("translated")
+    slug = "chatbot-ads-backlash"
+    _, h_article, article, _ = fetch(f"{base}/articles/{slug}")
+    status, h_print, printed, _ = fetch(f"{base}/print/articles/{slug}")
+    assert status == 200 and h_print["last-modified"] == h_article["last-modified"]
+    canonical = f'<link rel="canonical" href="{base}/articles/{slug}">\n'.encode()
+    assert canonical in article and b'rel="canonical"' not in printed
+    assert article.replace(canonical, b"") == printed
+    assert fetch(f"{base}/print/articles/copyright-settlement-per-book")[0] == 404
+    assert fetch(f"{base}/print/articles/model-card-standard")[0] == 404  # not out yet
+    sites.remove("translated", slug)
+    assert fetch(f"{base}/print/articles/{slug}")[0] == 410
+    sites.restore("translated", slug)
+    sites.edit_paragraph("translated", slug, 0, "en", "Edited on both views.")
+    printed = fetch(f"{base}/print/articles/{slug}")[2]
+    assert b"Edited on both views." in printed
+    assert printed == fetch(f"{base}/articles/{slug}")[2].replace(canonical, b"")
+
+
+def test_trailing_slash_variant_serves_the_story(sites):
+    base = sites.base_url("aggregator")
+    path = "/story/cloud-export-battleground"
+    for variant in (path + "/", path + "/?utm_campaign=x&ref=home"):
+        html = text(base + variant)
+        assert f'<link rel="canonical" href="{base}{path}">' in html
+        assert "Cloud access becomes the new export-control battleground</h1>" in html
+    assert fetch(base + "/story/cloud-export-battleground//")[0] == 404
+    assert fetch(base + "/story/live-agents/")[0] == 404  # a live story is under /live/
+
+
+def _section(html: str, cls: str, lang: str) -> list[str]:
+    block = re.search(rf'<section class="{cls}" lang="{lang}">(.*?)</section>', html, re.S)
+    return re.findall(r"<p>([^<]*)</p>", block.group(1))
+
+
+def test_syndicated_copy_and_topic_sibling(sites):
+    agg, tr = sites.base_url("aggregator"), sites.base_url("translated")
+    original = copy.deepcopy(sites.story("translated", "chatbot-ads-backlash"))
+    page = text(agg + "/story/syndicated-chatbot-ads")
+    for lang in ("en", "zh"):
+        body = [unescape(p) for p in _section(page, "analysis", lang)]
+        assert body == [p[lang] for p in original.paragraphs]
+    assert f'<h1 lang="en">Syndicated: {original.title["en"]}</h1>' in page
+    assert f'<h2 lang="zh">转载：{original.title["zh"]}</h2>' in page
+    assert tr not in page and "/articles/chatbot-ads-backlash" not in page
+    assert f'<link rel="canonical" href="{agg}/story/syndicated-chatbot-ads">' in page
+    # The copy is a snapshot: editing the original does not touch it.
+    sites.edit_paragraph("translated", "chatbot-ads-backlash", 0, "en", "Original edited.")
+    assert "Original edited." not in text(agg + "/story/syndicated-chatbot-ads")
+
+    sibling = sites.story("aggregator", "chatbot-ads-analysis")
+    page = text(agg + "/story/chatbot-ads-analysis")
+    assert "Ad-funded chatbots face a trust test</h1>" in page
+    # Same topic, some shared phrases, but no shared paragraph or title: a different story.
+    sibling_text = " ".join(p["en"] for p in sibling.paragraphs)
+    original_text = " ".join(p["en"] for p in original.paragraphs)
+    for phrase in ("labelled cards", "shopping questions", "paid subscribers"):
+        assert phrase in sibling_text.lower() and phrase in original_text.lower()
+    assert not {p["en"] for p in original.paragraphs} & {p["en"] for p in sibling.paragraphs}
+    assert not {p["zh"] for p in original.paragraphs} & {p["zh"] for p in sibling.paragraphs}
+    assert sibling.title["en"] != original.title["en"]
+
+
+def expect_fault_pages() -> tuple[str, ...]:
+    from tests.sites.aggregator_pages import FAULT_PAGES
+
+    return FAULT_PAGES
+
+
+def test_expectations_match_the_running_sites(sites):
+    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    seen: dict[str, set[str]] = {"aggregator": set(), "translated": set()}
+    for key, paths in expect.SAME_STORY_URL_PATHS.items():
+        site, canonical = expect.split_key(key)
+        base = sites.base_url(site)
+        assert paths[0] == canonical, key
+        group = {_without_fragment(p) for p in paths}
+        seen[site].add(canonical)
+        for path in paths:
+            status, headers, _, _ = fetch(base + _without_fragment(path))
+            if status == 301:
+                assert headers["location"] in group, (key, path, headers["location"])
+            else:
+                assert status == 200, (key, path, status)
+    for site, count in expect.LIVE_STORY_COUNT.items():
+        assert len(seen[site]) == count, site
+    # Every story URL the sites announce (sitemaps, feeds) belongs to one listed story.
+    listed = {
+        (site, path)
+        for key, paths in expect.SAME_STORY_URL_PATHS.items()
+        for site in [expect.split_key(key)[0]]
+        for path in paths
+    }
+    agg, tr = sites.base_url("aggregator"), sites.base_url("translated")
+    smap = ET.fromstring(text(agg + "/sitemap-stories.xml"))
+    tmap = ET.fromstring(text(tr + "/sitemap-1.xml"))
+    for site, base, tree in (("aggregator", agg, smap), ("translated", tr, tmap)):
+        for loc in tree.findall("sm:url/sm:loc", ns):
+            assert (site, loc.text.removeprefix(base)) in listed, loc.text
+    for key in (*expect.SYNDICATED, *[k for pair in expect.NOT_DUPLICATES for k in pair]):
+        assert key in expect.SAME_STORY_URL_PATHS, key
+    for path in expect.FAULT_SAME_CONTENT:
+        for _ in range(3):  # past the 503s and the 429
+            status, _, body, _ = fetch(agg + path)
+        assert status == 200 and f'href="{agg}{path}"'.encode() in body
+    for path in expect.FAULT_NO_STORY:
+        assert path.removeprefix("/fault/") in expect_fault_pages()
+    for key in (*expect.SCHEDULED, *expect.DRAFTS):
+        site, path = expect.split_key(key)
+        assert fetch(sites.base_url(site) + path)[0] == 404
+    sites.advance(hours=6)
+    for key in expect.SCHEDULED:
+        site, path = expect.split_key(key)
+        assert fetch(sites.base_url(site) + path)[0] == 200
 
 
 # -- faults ---------------------------------------------------------------
@@ -442,6 +577,7 @@ def test_write_profiles_classify_urls(sites, tmp_path):
                 "/fault/bomb",
                 "/live/live-agents",
                 "/amp/story/agi-era-governance",
+                "/story/cloud-export-battleground/?ref=home",  # utm_* already stripped
                 "/private/story/benchmark-contamination-audit",  # robots must stop it
             ],
             "listings": ["/", "/page/2"],
@@ -451,6 +587,7 @@ def test_write_profiles_classify_urls(sites, tmp_path):
         "translated": {
             "stories": [
                 ARTICLE,
+                "/print" + ARTICLE,
                 "/zh/gbk-story",
                 "/en/copyright-settlement-per-book",
                 "/drafts/articles/voice-cloning-rules",  # robots must stop it

@@ -63,6 +63,11 @@ def by_language(paragraphs: list[Paragraph]) -> tuple[list[str], list[str]]:
     return english, chinese
 
 
+def other_languages(paragraphs: list[Paragraph]) -> list[str]:
+    """Paragraphs in a language that is neither English nor Chinese (None: no letters at all)."""
+    return [p.text for p in paragraphs if p.lang not in ("en", "zh", None)]
+
+
 def align(paragraphs: list[Paragraph]) -> list[tuple[str, str]]:
     """EN->ZH pairs: adjacent EN then ZH paragraphs; failing that, two equal-length blocks."""
     pairs = [

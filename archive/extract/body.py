@@ -28,23 +28,39 @@ _WORD_SPLIT = re.compile(r"[-_\s]+")
 _COUNTER = re.compile(
     r"^[\d,.\s]+(?:[kKmMwW万])?\s*(?:views?|reads?|comments?|likes?|shares?|次?阅读|浏览|评论|点赞|人看过)?$"
 )
+PROSE_PARAGRAPH = 150  # characters
+PROSE_PARAGRAPHS = 3
 _LEFTOVER = re.compile(r"^(?:updated|更新于|发布于|published|posted)?[\s:：·|/]*$", re.I)
 
 
 def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
-    """Remove furniture in place: navigation-like blocks by class/id words, and `drop` rules."""
+    """Remove furniture in place: navigation-like blocks by class/id words, and `drop` rules.
+
+    A class word is only a hint: "advertisement-off-canvas-pusher" or "article-body
+    pagination-first" wrap the whole article, so a block that holds article prose (see
+    `holds_prose`) is never dropped on its class alone. `drop` rules are obeyed as written.
+    """
     doomed = []
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article"):
             continue
         words = _WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
-        if NOISE_WORDS.intersection(words):
+        if NOISE_WORDS.intersection(words) and not holds_prose(el):
             doomed.append(el)
     for selector in extra_selectors or []:
         doomed.extend(tree.cssselect(selector))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+
+
+def holds_prose(el) -> bool:
+    """Several paragraphs of running text: article content, whatever the block is called.
+    Teasers in a "related" or "trending" box are a line or two each, well below this."""
+    long_paragraphs = [
+        n for n in el.iter("p") if len(n.text_content()) >= PROSE_PARAGRAPH
+    ]
+    return len(long_paragraphs) >= PROSE_PARAGRAPHS
 
 
 def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[str]:
@@ -59,7 +75,7 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
         config=_config(dense_script),
         output_format="xml",
         include_comments=False,
-        include_tables=False,
+        include_tables=True,  # tables in the prose are content; key-data tables are gone by now
         include_images=False,
         deduplicate=False,
     )
@@ -69,14 +85,19 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
     main = root.find("main")
     if main is None:
         return []
-    paragraphs = []
+    # Text loose in <main> (trafilatura leaves a paragraph without <p> as the tail of the
+    # heading before it) is a paragraph of its own.
+    paragraphs = [_squash(main.text)]
     for el in main:
         if el.tag == "head" and is_section_label(_clean(el)):
-            continue
-        if el.tag == "list":
+            pass
+        elif el.tag == "list":
             paragraphs.extend(_clean(item) for item in el.iter("item"))
+        elif el.tag == "table":
+            paragraphs.extend(" | ".join(map(_clean, row)) for row in el.iter("row"))
         else:
             paragraphs.append(_clean(el))
+        paragraphs.append(_squash(el.tail))
     return [p for p in paragraphs if p and not is_noise(p)]
 
 
@@ -97,7 +118,14 @@ def body_from_selectors(tree, selectors: list[str]) -> list[str]:
 
 
 def _clean(el) -> str:
-    return " ".join("".join(el.itertext()).split())
+    """Text of an element on one line; a line break (<lb/>) separates words, as it shows."""
+    for lb in el.iter("lb"):
+        lb.tail = " " + (lb.tail or "")
+    return _squash("".join(el.itertext()))
+
+
+def _squash(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def is_section_label(heading: str) -> bool:

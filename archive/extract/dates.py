@@ -8,6 +8,7 @@ capture gives the same answer.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
@@ -179,3 +180,22 @@ def relative_times(text: str, captured_at: datetime) -> tuple[datetime | None, d
 
 def is_updated_label(text: str) -> bool:
     return bool(_UPDATED.search(text or ""))
+
+
+def htmldate_guess(tree, captured_at: datetime, zone: tzinfo) -> datetime | None:
+    """htmldate's reading of the page (meta tags, URL, markup, text patterns), as a last resort.
+
+    Nothing published after the capture can be its publication date ("page generated at"
+    stamps are), so the capture time bounds the search. The fast search only: the extensive
+    one hands free text to dateparser, which costs seconds a page. htmldate cleans the tree
+    it is given, hence the copy."""
+    import htmldate
+
+    found = htmldate.find_date(
+        copy.deepcopy(tree),
+        extensive_search=False,
+        original_date=True,
+        outputformat="%Y-%m-%d %H:%M:%S",
+        max_date=to_utc(captured_at).replace(tzinfo=None),
+    )
+    return parse_date(found, zone) if found else None

@@ -2,8 +2,9 @@
 
 Statistical models are unreliable on a five-word line and on Chinese text sprinkled with
 Latin names ("Claude 5发布"), so writing systems decide whenever they can: enough Han
-characters make a line Chinese, kana Japanese, Hangul Korean. Only Latin-script text reaches
-the model (which ships inside the py3langid package; nothing is downloaded).
+characters make a line Chinese, kana Japanese, Hangul Korean. Only text in other scripts (Latin,
+Cyrillic, Arabic...) reaches the model (which ships inside the py3langid package; nothing is
+downloaded).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 # A Han character carries about a word's worth of text, so it is weighed against Latin words.
 HAN_SHARE_FOR_CHINESE = 0.4
@@ -38,7 +40,8 @@ def detect_language(text: str) -> str | None:
     if _HANGUL.search(text) and len(_HANGUL.findall(text)) >= latin:
         return "ko"
     if han + latin == 0:
-        return None
+        # Cyrillic, Greek, Arabic...: the model knows them; digits and symbols are no language.
+        return _identifier().classify(text)[0] if _LETTER.search(text) else None
     if han_share(text) >= HAN_SHARE_FOR_CHINESE:
         return "zh"
     return _latin_language(text)

@@ -14,7 +14,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import bilingual, body, sections
-from .dates import CHINA, RELATIVE_TIME, find_dates, is_updated_label, parse_date, relative_times
+from .dates import (
+    CHINA,
+    RELATIVE_TIME,
+    find_dates,
+    htmldate_guess,
+    is_updated_label,
+    parse_date,
+    relative_times,
+)
 from .decode import decode_html
 from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
@@ -42,6 +50,9 @@ class ExtractedStory:
     tldr_zh: list[str] = field(default_factory=list)
     body_en: list[str] = field(default_factory=list)
     body_zh: list[str] = field(default_factory=list)
+    # Paragraphs in any other language (a Japanese or Russian page, a quoted passage): kept,
+    # never silently dropped, so the record still holds everything the article says.
+    body_other: list[str] = field(default_factory=list)
     paragraph_pairs: list[tuple[str, str]] = field(default_factory=list)
     published_at: datetime | None = None
     updated_at: datetime | None = None
@@ -83,7 +94,7 @@ def extract(
     )
     _read_dates(story, tree, meta, captured_at, zone, rules_by_field)
     _read_structured_blocks(story, tree, meta, rules_by_field)
-    _read_titles_and_summaries(story, tree, meta, rules_by_field)
+    deks = _read_titles_and_summaries(story, tree, meta, rules_by_field)
     story.author = _first_text(tree, rules_by_field.get("author")) or _author(tree, meta)
     story.tags = _tags(tree, meta, rules_by_field.get("tags"))
     body.drop_noise(tree, rules_by_field.get("drop"))
@@ -91,16 +102,20 @@ def extract(
         paragraphs = body.body_from_selectors(tree, rules_by_field["body"])
     else:
         paragraphs = body.main_text(tree, url, dense_script=zone is CHINA)
-    labelled = bilingual.label(_without_known_fields(paragraphs, story))
+    labelled = bilingual.label(_without_known_fields(paragraphs, story, deks))
     story.body_en, story.body_zh = bilingual.by_language(labelled)
+    story.body_other = bilingual.other_languages(labelled)
     story.paragraph_pairs = bilingual.align(labelled)
     return story
 
 
 def _parse(text: str):
+    """Comments and processing instructions are dropped while parsing: a comment inside a
+    paragraph would otherwise cut its text in two for trafilatura (as its own loader does)."""
     text = _XML_DECLARATION.sub("", text) or "<html></html>"
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
     try:
-        return lxml_html.document_fromstring(text)
+        return lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         return lxml_html.document_fromstring("<html><body></body></html>")
 
@@ -132,6 +147,8 @@ def _read_dates(story, tree, meta: PageMetadata, captured_at, zone: tzinfo, rule
         updated = updated or rel_updated
     if published is None:
         published = next(iter(find_dates(_visible_text(tree), zone)), None)
+    if published is None:
+        published = htmldate_guess(tree, captured_at, zone)
     story.published_at = published
     story.updated_at = updated if updated and (not published or updated >= published) else None
 
@@ -189,7 +206,8 @@ def _faq_from_json_ld(meta: PageMetadata) -> list[dict[str, str]]:
 
 
 # -- titles and summaries --------------------------------------------------------------------
-def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> None:
+def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[str]:
+    """Sets the titles and summaries; returns the summaries shown on the page as a dek."""
     claimed = [
         ld_text(meta.json_ld, "headline"),
         ld_text(meta.json_ld, "alternativeHeadline"),
@@ -217,11 +235,14 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> None:
         meta.meta.get("og:description", ""),
         meta.meta.get("description", ""),
     ]
+    shown = set()
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"summary_{lang}"))
         visible = next((d for d in deks if d and _lang(d) == lang), None)
         claimed_dek = next((d for d in descriptions if d and _lang(d) == lang), None)
         setattr(story, f"summary_{lang}", ruled or visible or claimed_dek)
+        shown.add(ruled or visible)
+    return shown - {None}
 
 
 def _same_title(heading: str, claimed: str) -> bool:
@@ -252,12 +273,14 @@ def _unique(values) -> list[str]:
 
 
 # -- body filtering --------------------------------------------------------------------------
-def _without_known_fields(paragraphs: list[str], story: ExtractedStory) -> list[str]:
-    """Titles, deks and block labels that trafilatura kept are fields already, not body."""
-    known = {
-        story.title_en, story.title_zh, story.summary_en, story.summary_zh,
-        *story.tldr_en, *story.tldr_zh,
-    }  # fmt: skip
+def _without_known_fields(
+    paragraphs: list[str], story: ExtractedStory, deks: set[str]
+) -> list[str]:
+    """Titles, deks and TL;DR items that trafilatura kept are fields already, not body.
+
+    A summary taken from a meta description is not a dek: sites often reuse the article's
+    first paragraph as their description, and that paragraph stays in the body."""
+    known = {story.title_en, story.title_zh, *deks, *story.tldr_en, *story.tldr_zh}
     return [p for p in paragraphs if p not in known]
 
 

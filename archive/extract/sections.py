@@ -32,20 +32,21 @@ def find_blocks(tree, kind: str, selectors: list[str] | None = None) -> list:
     if selectors:
         return [el for sel in selectors for el in tree.cssselect(sel)]
     pattern = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}.get(kind)
-    found = []
-    for el in tree.xpath(_BLOCKS):
-        if any(el in a.iterdescendants() for a in found) or any(
-            a in el.iterdescendants() for a in found
-        ):
+    found: list = []
+    taken: set = set()  # the same lxml proxies as `found`, for a constant-time ancestor check
+    for el in tree.xpath(_BLOCKS):  # document order: a block comes before anything inside it
+        if taken and any(a in taken for a in el.iterancestors()):
             continue
         classes = (el.get("class") or "") + " " + (el.get("id") or "")
         if kind == "scores":
             if _SCORES.search(classes) and re.search(r"\d", text_of(el)):
                 found.append(el)
+                taken.add(el)
             continue
         heading = _heading(el)
         if pattern.search(classes.replace("-", " ")) or (heading and pattern.search(heading)):
             found.append(el)
+            taken.add(el)
     return found
 
 

@@ -26,7 +26,8 @@ PER_PAGE = 3
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 
-_STORY = re.compile(r"^/story/([a-z0-9-]+)$")
+# A trailing slash is the same page (listings link one story as /story/<slug>/?utm_...).
+_STORY = re.compile(r"^/story/([a-z0-9-]+)/?$")
 _AMP = re.compile(r"^/amp/story/([a-z0-9-]+)$")
 _LIVE = re.compile(r"^/live/([a-z0-9-]+)$")
 _API = re.compile(r"^/api/story/([a-z0-9-]+)\.json$")
@@ -155,8 +156,11 @@ class AggregatorSite:
             return
         chosen = live[(page - 1) * PER_PAGE : page * PER_PAGE]
         noise = self._noise(None)
+        pick = self._visible(pages.PICK_SLUG, ("story",))
         with self.newsroom.lock:
-            body = pages.listing_page(chosen, page, pages_total, now, h.server.base_url, noise)
+            body = pages.listing_page(
+                chosen, page, pages_total, now, h.server.base_url, noise, pick=pick
+            )
         h.send_page(body, HTML, last_modified=self.newsroom.listing_modified(now), compress=True)
 
     def _feed(self, h: DemoHandler) -> None:

@@ -19,6 +19,10 @@ OFFSITE_URL = "http://news.example.invalid/x"
 # Linked from listings under /private/: matches the story pattern, so a pattern-following
 # crawler meets it, and robots.txt must stop it.
 PREVIEW_SLUG = "benchmark-contamination-audit"
+# Every listing page links this story as an "Editor's pick" through a trailing-slash URL
+# with tracking parameters (a URL variant that must map back to /story/<slug>).
+PICK_SLUG = "cloud-export-battleground"
+PICK_QUERY = "utm_campaign=x&ref=home"
 FAULT_PAGES = ("flaky", "rate-limited", "slow", "reset", "malformed", "bomb", "huge", "truncated")
 
 
@@ -266,7 +270,13 @@ def story_json(story: Story, noise: Noise) -> bytes:
 
 
 def listing_page(
-    stories: list[Story], page: int, pages: int, now, base_url: str, noise: Noise
+    stories: list[Story],
+    page: int,
+    pages: int,
+    now,
+    base_url: str,
+    noise: Noise,
+    pick: Story | None = None,
 ) -> bytes:
     canonical = base_url + ("/" if page == 1 else f"/page/{page}")
     head_links, nav = [], []
@@ -289,6 +299,14 @@ def listing_page(
             "Newsletter</a>"
             f' <a class="comments" href="{path}#comments">Comments</a></li>'
         )
+    if pick is not None:
+        href = escape(f"{story_path(pick)}/?{PICK_QUERY}")
+        pick_html = (
+            f'<p class="pick">Editor\'s pick 编辑推荐: <a href="{href}">'
+            f"{escape(pick.title['en'])}</a></p>"
+        )
+    else:
+        pick_html = ""
     lab = ""
     if page == 1:
         faults = "".join(f'<li><a href="/fault/{name}">{name}</a></li>' for name in FAULT_PAGES)
@@ -310,6 +328,7 @@ def listing_page(
 <h1>Latest AI news <span lang="zh">最新AI资讯</span></h1>
 <p class="online">{noise.views} readers online</p>
 <ul class="stories">{"".join(items)}</ul>
+{pick_html}
 <nav class="pagination">{" ".join(nav)}</nav>
 {lab}
 {_trending(noise)}

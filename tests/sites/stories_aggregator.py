@@ -7,6 +7,16 @@ The text is written for these tests; it only imitates the shape of the seed page
 
 # ruff: noqa: E501 - Chinese text counts double width; wrapping it mid-sentence hurts more.
 
+from .stories_translated import STORIES as _TRANSLATED
+
+
+def _copied_paragraphs(slug: str) -> list[dict[str, str]]:
+    """The body of a translated-site article, for the syndicated copy (a snapshot: later
+    edits on either site do not propagate, as with real syndication)."""
+    (source,) = [s for s in _TRANSLATED if s["slug"] == slug]
+    return [dict(p) for p in source["paragraphs"]]
+
+
 STORIES = [
     {
         "slug": "agi-era-governance",
@@ -441,6 +451,123 @@ STORIES = [
         "author": "Kenji Watanabe",
         "scores": [58, 71, 62],
         "published": "2026-11-19T03:10:00Z",
+    },
+    {
+        # A syndicated copy of the translated site's "chatbot-ads-backlash": the same body
+        # paragraphs (both languages) inside this site's own chrome, title prefix, TL;DR,
+        # key data and FAQ, and no canonical link to the original.
+        "slug": "syndicated-chatbot-ads",
+        "kind": "story",
+        "title": {
+            "en": "Syndicated: Chatbots have started showing ads, and users noticed",
+            "zh": "转载：聊天机器人开始投放广告，用户注意到了",
+        },
+        "dek": {
+            "en": "From our partner desk: sponsored answers reach free chatbot users.",
+            "zh": "来自合作媒体：免费版聊天机器人用户开始看到赞助回答。",
+        },
+        "tldr": {
+            "en": [
+                "Two assistants now show labelled ad cards in their free tiers.",
+                "A small test linked brand mentions to ad purchases.",
+                "Paying users get an ad-free experience.",
+            ],
+            "zh": [
+                "两款助手的免费版现在会显示带标签的广告卡片。",
+                "一项小规模测试发现品牌提及与广告购买存在关联。",
+                "付费用户可享受无广告体验。",
+            ],
+        },
+        "key_data": [
+            ["Ad format", "Labelled cards under answers", "Free tier only"],
+            ["Brand test", "Shopping questions", "Small sample"],
+        ],
+        "paragraphs": _copied_paragraphs("chatbot-ads-backlash"),
+        "faq": [
+            {
+                "q": {"en": "Do ads change the answers?", "zh": "广告会改变回答吗？"},
+                "a": {
+                    "en": "The companies say no; researchers are sceptical.",
+                    "zh": "公司称不会，研究人员对此持怀疑态度。",
+                },
+            }
+        ],
+        "tags": ["Advertising", "Chatbots", "Syndicated"],
+        "author": "Partner Desk",
+        "scores": [66, 70, 64],
+        "published": "2026-11-19T07:00:00Z",
+    },
+    {
+        # Same event as "chatbot-ads-backlash" (ads in chatbots), some shared phrases, but a
+        # different story: near-duplicate detection must NOT pair the two.
+        "slug": "chatbot-ads-analysis",
+        "kind": "story",
+        "title": {
+            "en": "Ad-funded chatbots face a trust test",
+            "zh": "靠广告养活的聊天机器人面临信任考验",
+        },
+        "dek": {
+            "en": "Advertisers want sponsored answers; regulators want to know where the ad "
+            "ends and the answer begins.",
+            "zh": "广告主想要赞助回答，监管机构则想知道广告在哪里结束、回答从哪里开始。",
+        },
+        "tldr": {
+            "en": [
+                "Media buyers are budgeting for ads inside chatbot answers.",
+                "Consumer groups doubt that labels alone keep answers neutral.",
+                "Regulators want audits of how ranking and ad sales are kept apart.",
+            ],
+            "zh": [
+                "媒体采购方正在为聊天机器人回答中的广告编制预算。",
+                "消费者团体怀疑仅靠标签无法保证回答中立。",
+                "监管机构希望审计排序与广告销售如何分离。",
+            ],
+        },
+        "key_data": [
+            ["Ad placements", "Free tiers of two assistants", "2 products"],
+            ["Regulators", "Questions sent to both companies", "Brussels, Washington"],
+        ],
+        "paragraphs": [
+            {
+                "en": "Advertising inside chatbots is no longer an experiment. After two major "
+                "assistants put sponsored answers into their free tiers, media buyers are "
+                "drawing up budgets for conversational ads.",
+                "zh": "聊天机器人内的广告已不再是试验。两大主流助手把赞助回答放进免费版之后，"
+                "媒体采购方正在为对话式广告编制预算。",
+            },
+            {
+                "en": "Consumer groups ask the harder question: whether labelled cards are "
+                "enough when the model itself decides which brands to name in shopping "
+                "questions.",
+                "zh": "消费者团体提出了更难回答的问题：当模型本身决定在购物类问题中提到哪些品牌时，"
+                "带标签的卡片是否足够。",
+            },
+            {
+                "en": "Regulators in Brussels and Washington have asked both companies how "
+                "ranking and ad sales are kept apart, and want audits rather than promises.",
+                "zh": "布鲁塞尔和华盛顿的监管机构已询问两家公司如何把排序与广告销售分开，"
+                "并希望看到审计而非承诺。",
+            },
+            {
+                "en": "The business case is plain: inference is expensive, and only a small "
+                "share of users become paid subscribers. Ads pay for everyone else.",
+                "zh": "商业逻辑很简单：推理成本高昂，只有一小部分用户会成为付费订阅者，"
+                "广告为其余所有人买单。",
+            },
+        ],
+        "faq": [
+            {
+                "q": {"en": "Will paid plans show ads too?", "zh": "付费版也会有广告吗？"},
+                "a": {
+                    "en": "Neither company plans ads for paid subscribers.",
+                    "zh": "两家公司都没有计划向付费订阅者展示广告。",
+                },
+            }
+        ],
+        "tags": ["Advertising", "Chatbots", "Regulation"],
+        "author": "Mei Lin",
+        "scores": [71, 77, 72],
+        "published": "2026-11-19T14:30:00Z",
     },
     {
         "slug": "benchmark-contamination-audit",

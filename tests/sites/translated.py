@@ -26,6 +26,7 @@ XML = "application/xml; charset=utf-8"
 
 _ARTICLE = re.compile(r"^/articles/([a-z0-9-]+)$")
 _MOBILE = re.compile(r"^/m/articles/([a-z0-9-]+)$")
+_PRINT = re.compile(r"^/print/articles/([a-z0-9-]+)$")
 _LANG = re.compile(r"^/(en|zh)/([a-z0-9-]+)$")
 
 
@@ -63,6 +64,11 @@ class TranslatedSite:
             if story := self._lookup(h, m.group(1), ("article",)):
                 with self.newsroom.lock:
                     body = pages.mobile_page(story, base)
+                h.send_page(body, HTML, last_modified=story.updated)
+        elif m := _PRINT.match(path):
+            if story := self._lookup(h, m.group(1), ("article",)):
+                with self.newsroom.lock:
+                    body = pages.print_page(story, base)
                 h.send_page(body, HTML, last_modified=story.updated)
         elif m := _LANG.match(path):
             lang, slug = m.groups()

@@ -15,6 +15,8 @@ from .model import Story
 from .timefmt import BEIJING, iso_beijing
 
 SITE_NAME = "Bilingual Tech Review 双语科技评论"
+# The one article whose print view the listing links (/print/articles/<slug> exists for all).
+PRINT_SLUG = "chatbot-ads-backlash"
 
 
 def primary_path(story: Story) -> str:
@@ -156,6 +158,17 @@ def article_page(story: Story, base_url: str) -> bytes:
     return _page("en", head, body, seed=story.slug).encode("utf-8")
 
 
+def print_page(story: Story, base_url: str) -> bytes:
+    """The article page byte for byte, minus its rel=canonical (a print view that forgot it).
+
+    Identical content under a second URL with nothing in the markup tying the two together
+    except that content (og:url and JSON-LD still name /articles/, as in the article page).
+    """
+    page = article_page(story, base_url)
+    canonical = f'<link rel="canonical" href="{base_url}/articles/{story.slug}">\n'.encode()
+    return page.replace(canonical, b"", 1)
+
+
 def mobile_page(story: Story, base_url: str) -> bytes:
     title_en = escape(story.title["en"])
     points, corrections = _extras(story, ("en", "zh"))
@@ -235,6 +248,8 @@ def listing_page(stories: list[Story], page: int, pages: int, base_url: str) -> 
             links += f' <a href="/zh/{s.slug}" lang="zh-CN">{escape(s.title["zh"])}</a>'
         else:
             links += f' <span lang="zh-CN">{escape(s.title["zh"])}</span>'
+        if s.kind == "article" and s.slug == PRINT_SLUG:
+            links += f' <a class="print" href="/print/articles/{s.slug}">Print 打印</a>'
         items.append(
             f'<li>{links}<p class="dek">{escape(s.dek["en"] or s.dek["zh"])}</p>'
             f"{_when(s.published)}</li>"

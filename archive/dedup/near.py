@@ -1,0 +1,135 @@
+"""Near-duplicate stories (a syndicated copy under another header and footer) with MinHash LSH.
+
+Texts are shingled (word 3-grams for Latin script, character 4-grams for CJK), LSH proposes
+candidate pairs, and each candidate is confirmed with the exact Jaccard similarity of the two
+shingle sets, so the reported figure is exact and the LSH only has to be generous.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from hashlib import blake2b
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+WORD_SHINGLE = 3
+CJK_SHINGLE = 4
+# Fixed so that sketches, and therefore candidate pairs, are the same on every run.
+MINHASH_SEED = 20240601
+# LSH looks for candidates below the threshold: MinHash only estimates similarity, and a pair
+# just above the threshold must not be lost to an unlucky estimate. Exact Jaccard decides.
+LSH_MARGIN = 0.1
+
+_CJK = (
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7af"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\U00020000-\U0003134f"  # CJK extensions B-G
+)
+_WORDS = re.compile(f"[^\\W_{_CJK}]+")
+_CJK_CHARACTERS = re.compile(f"[{_CJK}]")
+# Odd 64-bit multipliers that turn a run of unit hashes into one shingle hash; the two sets keep
+# word and character shingles apart.
+_WORD_WEIGHTS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9], dtype=np.uint64
+)
+_CJK_WEIGHTS = np.array(
+    [0xD6E8FEB86659FD93, 0xA0761D6478BD642F, 0xE7037ED1A0B428DB, 0x8EBC6AF09C88C6E3],
+    dtype=np.uint64,
+)
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """`story_key` is a near-copy of the earlier story `copy_of` (exact shingle Jaccard)."""
+
+    story_key: str
+    copy_of: str
+    similarity: float
+
+
+def find_near_duplicates(
+    docs: Iterable[tuple[str, str, str]], threshold: float = 0.8, num_perm: int = 128
+) -> list[NearDuplicate]:
+    """Pairs of different stories whose texts have a shingle Jaccard similarity >= `threshold`.
+
+    `docs` are (story_key, site, text). Callers pass them ordered by first_seen_at: of two near
+    duplicates the story that appears first is the original and the later one the copy. Every
+    pair is reported, same site or not (a story copied by two sites gives two rows, and the two
+    copies are a third); a story given several times (versions) counts from its first
+    appearance. Texts with no words are ignored. Sorted by (story_key, copy_of).
+    """
+    lsh = MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm)
+    permutations = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine64").permutations
+    unit_hashes: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    keys: list[str] = []
+    shingle_sets: list[np.ndarray] = []
+    best: dict[tuple[str, str], float] = {}
+
+    for story_key, _site, text in docs:
+        first_seen.setdefault(story_key, len(first_seen))
+        shingles = shingle_hashes(text, unit_hashes)
+        if shingles.size == 0:
+            continue
+        sketch = MinHash(
+            num_perm=num_perm,
+            hashfunc=int,
+            permutations=permutations,
+            scheme="affine64",
+        )
+        sketch.update_batch(shingles.tolist())
+        for index in lsh.query(sketch):
+            other = keys[index]
+            if other == story_key:
+                continue
+            similarity = _jaccard(shingles, shingle_sets[index])
+            if similarity < threshold:
+                continue
+            copy, original = sorted((story_key, other), key=first_seen.__getitem__, reverse=True)
+            pair = (copy, original)
+            best[pair] = max(similarity, best.get(pair, 0.0))
+        lsh.insert(len(keys), sketch)
+        keys.append(story_key)
+        shingle_sets.append(shingles)
+
+    return [NearDuplicate(copy, original, best[copy, original]) for copy, original in sorted(best)]
+
+
+def shingle_hashes(text: str, unit_hashes: dict[str, int] | None = None) -> np.ndarray:
+    """The sorted, distinct 64-bit hashes of `text`'s shingles: 3-grams of lower-cased words and
+    4-grams of CJK characters (a mixed text has both). `unit_hashes` caches word hashes."""
+    cache = {} if unit_hashes is None else unit_hashes
+    text = text.lower()
+    words = _WORDS.findall(text)
+    characters = _CJK_CHARACTERS.findall(text)
+    for unit in set(words).union(characters).difference(cache):
+        cache[unit] = int.from_bytes(blake2b(unit.encode(), digest_size=8).digest())
+    words = list(map(cache.__getitem__, words))
+    characters = list(map(cache.__getitem__, characters))
+    return np.unique(
+        np.concatenate([_ngrams(words, _WORD_WEIGHTS), _ngrams(characters, _CJK_WEIGHTS)])
+    )
+
+
+def _ngrams(units: list[int], weights: np.ndarray) -> np.ndarray:
+    if not units:
+        return np.empty(0, dtype=np.uint64)
+    values = np.array(units, dtype=np.uint64)
+    count = len(values) - len(weights) + 1
+    if count < 1:  # a text shorter than one shingle is one shingle
+        return (values * weights[: len(values)]).sum(keepdims=True, dtype=np.uint64)
+    shingles = values[:count] * weights[0]
+    for offset in range(1, len(weights)):
+        shingles += values[offset : offset + count] * weights[offset]
+    return shingles
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared / (a.size + b.size - shared)

@@ -1,0 +1,166 @@
+"""Extracting story captures: each static story response and each rendered DOM, exactly once.
+
+Which captures are stories is decided from the WARCs alone: the page patterns of the profile that
+crawled a file travel in its warcinfo record (`newsarc-page-patterns`). Extraction results land in
+the internal `extractions` table, keyed by the capture's WARC-Record-ID, so running this twice
+extracts nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.extract import extract
+from archive.story_content import content_hash
+from archive.warc_reader import parse_warc_fields, read_http_response
+
+log = logging.getLogger(__name__)
+
+RENDERED_DOM = "urn:newsarc:rendered-dom:"
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class StoryCapture:
+    capture_id: str
+    url: str
+    captured_at: datetime
+    warc_file: str
+    warc_offset: int
+    record_type: str
+    profile: str | None
+
+
+def page_patterns(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, list[re.Pattern]]:
+    """warc_file -> compiled story patterns, read from each file's warcinfo."""
+    patterns: dict[str, list[re.Pattern]] = {}
+    rows = con.execute(
+        "SELECT warc_file, warc_offset FROM captures WHERE record_type = 'warcinfo'"
+    ).fetchall()
+    for warc_file, offset in rows:
+        with open(warc_dir / warc_file, "rb") as handle:
+            handle.seek(offset)
+            record = next(iter(ArchiveIterator(handle)))
+            fields = parse_warc_fields(record.content_stream().read())
+        raw = fields.get("newsarc-page-patterns")
+        stories = json.loads(raw).get("stories", []) if raw else []
+        patterns[warc_file] = [re.compile(p) for p in stories]
+    return patterns
+
+
+def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> list[StoryCapture]:
+    """Story captures not extracted yet, oldest first.
+
+    A static story is a 200 HTML response whose URL matches its file's story patterns, unless a
+    rendered DOM was made from it (then the DOM is the story; the shell has no text).
+    """
+    patterns = page_patterns(con, warc_dir)
+    rows = con.execute(
+        """
+        SELECT c.record_id, c.url, c.captured_at, c.warc_file, c.warc_offset, c.record_type,
+               c.profile
+        FROM captures c
+        LEFT JOIN extractions e ON e.capture_id = c.record_id
+        WHERE e.capture_id IS NULL
+          AND ((c.record_type = 'response' AND c.status = 200
+                AND c.content_type ILIKE '%html%'
+                AND c.record_id NOT IN (SELECT concurrent_to FROM captures
+                                        WHERE record_type = 'resource'
+                                          AND url LIKE 'urn:newsarc:rendered-dom:%'
+                                          AND concurrent_to IS NOT NULL))
+               OR (c.record_type = 'resource' AND c.url LIKE 'urn:newsarc:rendered-dom:%'))
+        ORDER BY c.captured_at, c.record_id
+        """
+    ).fetchall()
+    pending = []
+    for capture_id, url, captured_at, warc_file, offset, record_type, profile in rows:
+        page_url = url[len(RENDERED_DOM) :] if record_type == "resource" else url
+        if record_type == "response" and not any(
+            p.search(page_url) for p in patterns.get(warc_file, [])
+        ):
+            continue
+        pending.append(
+            StoryCapture(capture_id, page_url, captured_at, warc_file, offset, record_type, profile)
+        )
+    return pending
+
+
+def _load_page(capture: StoryCapture, warc_dir: Path) -> tuple[bytes, dict[str, str]]:
+    path = warc_dir / capture.warc_file
+    if capture.record_type == "resource":
+        with open(path, "rb") as handle:
+            handle.seek(capture.warc_offset)
+            record = next(iter(ArchiveIterator(handle)))
+            return record.content_stream().read(), {"content-type": "text/html; charset=utf-8"}
+    archived = read_http_response(path, capture.warc_offset)
+    return archived.body, {name.lower(): value for name, value in archived.headers}
+
+
+EXTRACTION_SCHEMA = pa.schema(
+    [
+        ("capture_id", pa.string()),
+        ("url", pa.string()),
+        ("profile", pa.string()),
+        ("captured_at", pa.timestamp("us", tz="UTC")),
+        ("rendered", pa.bool_()),
+        ("content_hash", pa.string()),
+        ("record", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+
+
+def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict]:
+    for capture in captures:
+        row = {
+            "capture_id": capture.capture_id,
+            "url": capture.url,
+            "profile": capture.profile,
+            "captured_at": capture.captured_at,
+            "rendered": capture.record_type == "resource",
+            "content_hash": None,
+            "record": None,
+            "error": None,
+        }
+        try:
+            body, headers = _load_page(capture, warc_dir)
+            story = extract(capture.url, body, capture.captured_at, headers)
+            record = story.to_json_dict()
+            row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True)
+            row["content_hash"] = content_hash(record)
+        except Exception as exc:  # recorded, never fatal: one bad page must not stop ingest
+            log.warning("extraction failed for %s (%s): %r", capture.url, capture.capture_id, exc)
+            row["error"] = f"{type(exc).__name__}: {exc}"
+        yield row
+
+
+def extract_pending(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
+    """Extract every story capture not extracted yet; returns how many were added."""
+    pending = pending_story_captures(con, warc_dir)
+    added = 0
+    for start in range(0, len(pending), BATCH):
+        rows = list(_extract_rows(pending[start : start + BATCH], warc_dir))
+        batch = pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.register("extraction_batch", batch)
+            con.execute(
+                "INSERT INTO extractions SELECT * FROM extraction_batch ON CONFLICT DO NOTHING"
+            )
+            con.unregister("extraction_batch")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        added += len(rows)
+    return added
