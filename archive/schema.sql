@@ -105,3 +105,111 @@ COMMENT ON COLUMN extractions.rendered IS 'True when extracted from a browser-re
 COMMENT ON COLUMN extractions.content_hash IS 'Hash of the normalised content fields (archive/story_content.py); equal = no visible change.';
 COMMENT ON COLUMN extractions.record IS 'The full extracted record (archive/extract ExtractedStory as JSON).';
 COMMENT ON COLUMN extractions.error IS 'Why extraction failed, if it did (the capture stays archived; nothing else is lost).';
+
+-- ---------------------------------------------------------------------------------------------
+-- Stories. Derived from `extractions` + `captures` by archive/story_tables.py, rebuilt as a whole
+-- in one transaction at every ingest, so they always equal what a reindex from the WARCs gives.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS articles (
+    article_id    VARCHAR PRIMARY KEY,
+    site          VARCHAR,
+    canonical_url VARCHAR NOT NULL,
+    title_en      VARCHAR,
+    title_zh      VARCHAR,
+    published_at  TIMESTAMPTZ,
+    updated_at    TIMESTAMPTZ,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
+    status        VARCHAR NOT NULL,
+    version_count INTEGER NOT NULL
+);
+COMMENT ON TABLE articles IS 'One row per story, both languages: URL variants, AMP/mobile/print pages, redirects and hreflang EN/ZH pages are folded in (see article_urls).';
+COMMENT ON COLUMN articles.article_id IS 'Stable id: first 16 hex of sha1(canonical_url).';
+COMMENT ON COLUMN articles.site IS 'Profile name of the crawl that first saw the story.';
+COMMENT ON COLUMN articles.canonical_url IS 'Normalised canonical URL of the story (x-default or English page for hreflang pairs).';
+COMMENT ON COLUMN articles.title_en IS 'English title of the latest version.';
+COMMENT ON COLUMN articles.title_zh IS 'Chinese title of the latest version.';
+COMMENT ON COLUMN articles.published_at IS 'Publication time the page states (JSON-LD, meta, <time>, visible dates or relative phrases resolved against the capture time), UTC.';
+COMMENT ON COLUMN articles.updated_at IS 'Last update time the page claims (dateModified or an "Updated 2h ago" marker resolved at capture time), UTC.';
+COMMENT ON COLUMN articles.first_seen_at IS 'WARC-Date of the first capture of any of the story''s URLs.';
+COMMENT ON COLUMN articles.last_seen_at IS 'WARC-Date of the latest capture of any of the story''s URLs (revisits included).';
+COMMENT ON COLUMN articles.status IS '''live'', or ''removed'' when its page last answered 404/410.';
+COMMENT ON COLUMN articles.version_count IS 'Number of distinct content versions (see article_versions).';
+
+CREATE TABLE IF NOT EXISTS article_versions (
+    article_id         VARCHAR NOT NULL,
+    version            INTEGER NOT NULL,
+    captured_at        TIMESTAMPTZ NOT NULL,
+    content_hash       VARCHAR NOT NULL,
+    field_hashes       JSON,
+    title_en           VARCHAR,
+    title_zh           VARCHAR,
+    summary_en         VARCHAR,
+    summary_zh         VARCHAR,
+    body_en            VARCHAR[],
+    body_zh            VARCHAR[],
+    tldr_en            VARCHAR[],
+    tldr_zh            VARCHAR[],
+    tags               VARCHAR[],
+    scores             JSON,
+    faq                JSON,
+    key_data           JSON,
+    author             VARCHAR,
+    published_at       TIMESTAMPTZ,
+    claimed_updated_at TIMESTAMPTZ,
+    capture_id         VARCHAR NOT NULL,
+    PRIMARY KEY (article_id, version)
+);
+COMMENT ON TABLE article_versions IS 'A story''s content history: a new version only when normalised content changes (never for relative times, view counts, scores or whitespace).';
+COMMENT ON COLUMN article_versions.version IS '1 for the first capture, +1 at each content change.';
+COMMENT ON COLUMN article_versions.captured_at IS 'WARC-Date of the capture that first showed this version.';
+COMMENT ON COLUMN article_versions.content_hash IS 'Hash of the normalised content fields (titles, summaries, TL;DR, body, FAQ, tags; archive/story_content.py).';
+COMMENT ON COLUMN article_versions.field_hashes IS 'One hash per content field, to tell which fields changed between versions.';
+COMMENT ON COLUMN article_versions.summary_en IS 'Dek / standfirst / description in English.';
+COMMENT ON COLUMN article_versions.body_en IS 'English body paragraphs, in page order, page furniture removed.';
+COMMENT ON COLUMN article_versions.body_zh IS 'Chinese body paragraphs, in page order.';
+COMMENT ON COLUMN article_versions.tldr_en IS 'TL;DR bullets in English, when the page has them.';
+COMMENT ON COLUMN article_versions.scores IS 'Site scores at that capture, e.g. {"hot": 80, "quality": 75, "impact": 70}: a time series, not content.';
+COMMENT ON COLUMN article_versions.faq IS 'FAQ pairs: [{question_en, answer_en, question_zh, answer_zh}].';
+COMMENT ON COLUMN article_versions.key_data IS 'Key-data table rows as lists of cells.';
+COMMENT ON COLUMN article_versions.claimed_updated_at IS 'The update time the page claimed at this capture (UTC).';
+COMMENT ON COLUMN article_versions.capture_id IS 'WARC-Record-ID of the capture (captures.record_id) this version was read from.';
+
+CREATE TABLE IF NOT EXISTS paragraph_pairs (
+    article_id VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    position   INTEGER NOT NULL,
+    text_en    VARCHAR,
+    text_zh    VARCHAR,
+    PRIMARY KEY (article_id, version, position)
+);
+COMMENT ON TABLE paragraph_pairs IS 'Aligned English/Chinese paragraphs of each version (interleaved pages, or EN and ZH pages of one story).';
+COMMENT ON COLUMN paragraph_pairs.position IS '1-based position of the pair in the story.';
+
+CREATE TABLE IF NOT EXISTS article_urls (
+    url        VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
+    reason     VARCHAR NOT NULL
+);
+COMMENT ON TABLE article_urls IS 'Every URL seen for a story and why it belongs to it.';
+COMMENT ON COLUMN article_urls.reason IS 'canonical (the story''s own URL), tracking (utm/fragment/slash variant), amp, mobile, hreflang (other-language page), redirect, same_content (identical content, no link).';
+
+CREATE TABLE IF NOT EXISTS article_captures (
+    article_id  VARCHAR NOT NULL,
+    capture_id  VARCHAR NOT NULL,
+    url         VARCHAR NOT NULL,
+    captured_at TIMESTAMPTZ NOT NULL,
+    status      INTEGER NOT NULL
+);
+COMMENT ON TABLE article_captures IS 'Every capture of a story''s URLs (full responses, revisits, rendered DOMs, 404/410s): when the story was seen.';
+COMMENT ON COLUMN article_captures.status IS '200 when the story was there (revisits included), 404/410 when it was gone.';
+
+CREATE TABLE IF NOT EXISTS near_duplicates (
+    article_id VARCHAR NOT NULL,
+    copy_of    VARCHAR NOT NULL,
+    similarity DOUBLE NOT NULL
+);
+COMMENT ON TABLE near_duplicates IS 'Stories whose body is a near copy of an earlier story (MinHash LSH, then exact Jaccard of word 3-gram / CJK 4-gram shingles >= 0.8). Kept as distinct stories.';
+COMMENT ON COLUMN near_duplicates.copy_of IS 'The story first seen earlier.';
+COMMENT ON COLUMN near_duplicates.similarity IS 'Exact Jaccard similarity of the two bodies'' shingle sets.';

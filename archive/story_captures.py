@@ -42,7 +42,10 @@ class StoryCapture:
 
 
 def page_patterns(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, list[re.Pattern]]:
-    """warc_file -> compiled story patterns, read from each file's warcinfo."""
+    """warc_file -> compiled story patterns, read from each file's warcinfo.
+
+    A file without them (written by another tool) gets a match-all pattern: every HTML page is a
+    candidate, and pages without story text are dropped later."""
     patterns: dict[str, list[re.Pattern]] = {}
     rows = con.execute(
         "SELECT warc_file, warc_offset FROM captures WHERE record_type = 'warcinfo'"
@@ -53,7 +56,7 @@ def page_patterns(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, l
             record = next(iter(ArchiveIterator(handle)))
             fields = parse_warc_fields(record.content_stream().read())
         raw = fields.get("newsarc-page-patterns")
-        stories = json.loads(raw).get("stories", []) if raw else []
+        stories = json.loads(raw).get("stories", []) if raw else [""]
         patterns[warc_file] = [re.compile(p) for p in stories]
     return patterns
 

@@ -284,24 +284,18 @@ CAPTURES = pa.schema([
 NEAR = pa.schema([
     ("article_id", pa.string()), ("copy_of", pa.string()), ("similarity", pa.float64()),
 ])  # fmt: skip
-JSON_COLUMNS = {"field_hashes", "scores", "faq", "key_data"}
 
 
 def _replace_tables(con: duckdb.DuckDBPyConnection, tables: dict) -> None:
+    """Swap in the new contents of every derived table (declared in schema.sql) at once."""
     con.execute("BEGIN TRANSACTION")
     try:
         for name, (rows, schema) in tables.items():
-            batch = pa.Table.from_pylist(rows, schema=schema)
-            con.register("derived_batch", batch)
-            columns = ", ".join(
-                f"CAST({c} AS JSON) AS {c}" if c in JSON_COLUMNS else c for c in schema.names
-            )
-            order = ", ".join(schema.names[:3])
+            con.register("derived_batch", pa.Table.from_pylist(rows, schema=schema))
+            columns = ", ".join(schema.names)
             # Table names are the constants above; values only come through the Arrow batch.
-            con.execute(
-                f"CREATE OR REPLACE TABLE {name} AS "
-                f"SELECT {columns} FROM derived_batch ORDER BY {order}"
-            )
+            con.execute(f"DELETE FROM {name}")
+            con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM derived_batch")
             con.unregister("derived_batch")
         con.execute("COMMIT")
     except Exception:

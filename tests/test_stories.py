@@ -43,7 +43,8 @@ def query(data, sql, *params):
 def article_for(data, path_suffix):
     rows = query(
         data,
-        "SELECT DISTINCT a.* FROM articles a JOIN article_urls u USING (article_id) WHERE u.url LIKE ?",
+        "SELECT DISTINCT a.* FROM articles a JOIN article_urls u USING (article_id)"
+        " WHERE u.url LIKE ?",
         "%" + path_suffix,
     )
     assert len(rows) == 1, (path_suffix, rows)

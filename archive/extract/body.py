@@ -57,9 +57,7 @@ def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
 def holds_prose(el) -> bool:
     """Several paragraphs of running text: article content, whatever the block is called.
     Teasers in a "related" or "trending" box are a line or two each, well below this."""
-    long_paragraphs = [
-        n for n in el.iter("p") if len(n.text_content()) >= PROSE_PARAGRAPH
-    ]
+    long_paragraphs = [n for n in el.iter("p") if len(n.text_content()) >= PROSE_PARAGRAPH]
     return len(long_paragraphs) >= PROSE_PARAGRAPHS
 
 
