@@ -213,3 +213,22 @@ CREATE TABLE IF NOT EXISTS near_duplicates (
 COMMENT ON TABLE near_duplicates IS 'Stories whose body is a near copy of an earlier story (MinHash LSH, then exact Jaccard of word 3-gram / CJK 4-gram shingles >= 0.8). Kept as distinct stories.';
 COMMENT ON COLUMN near_duplicates.copy_of IS 'The story first seen earlier.';
 COMMENT ON COLUMN near_duplicates.similarity IS 'Exact Jaccard similarity of the two bodies'' shingle sets.';
+
+CREATE TABLE IF NOT EXISTS changes (
+    article_id   VARCHAR NOT NULL,
+    detected_at  TIMESTAMPTZ NOT NULL,
+    kind         VARCHAR NOT NULL,
+    from_version INTEGER,
+    to_version   INTEGER,
+    fields       VARCHAR[],
+    claimed      BOOLEAN,
+    diff         VARCHAR,
+    capture_id   VARCHAR NOT NULL
+);
+COMMENT ON TABLE changes IS 'What changed in each story and when: one row per event, derived from its captures in time order.';
+COMMENT ON COLUMN changes.detected_at IS 'WARC-Date of the capture that showed the change (not the ingest time).';
+COMMENT ON COLUMN changes.kind IS 'new (first capture), edited (content changed), claimed_update (the page claims an update, content unchanged), removed (404/410), restored (back after removal).';
+COMMENT ON COLUMN changes.fields IS 'Changed content fields, per language: title_en, body_zh, tldr_en, faq, tags, ...';
+COMMENT ON COLUMN changes.claimed IS 'For edited: true if the page claimed the update (Updated marker or dateModified moved), false for a silent edit.';
+COMMENT ON COLUMN changes.diff IS 'Paragraph-level diff of the changed fields, each block headed [field].';
+COMMENT ON COLUMN changes.capture_id IS 'The capture (captures.record_id) that showed the change.';

@@ -20,30 +20,10 @@ import pyarrow as pa
 from archive.dedup.groups import PageSignals, group_pages
 from archive.dedup.near import find_near_duplicates
 from archive.dedup.urls import normalize_url
-from archive.story_content import (
-    CONTENT_FIELDS,
-    content_hash,
-    field_fingerprints,
-    has_story_text,
-)
+from archive.story_content import content_hash, field_fingerprints, has_story_text
+from archive.story_history import Sighting, story_history
 
 log = logging.getLogger(__name__)
-
-CONTENT_REASONS = ("canonical", "hreflang")
-MERGED_FIELDS = (*CONTENT_FIELDS, "paragraph_pairs", "published_at", "updated_at", "author",
-                 "scores", "key_data")  # fmt: skip
-GONE = (404, 410)
-
-
-@dataclass(frozen=True)
-class Sighting:
-    """One capture of one of a story's URLs: its content (by extraction) or its absence."""
-
-    captured_at: datetime
-    capture_id: str
-    url: str
-    status: int
-    extraction_id: str | None
 
 
 @dataclass
@@ -115,51 +95,6 @@ def _sightings(con: duckdb.DuckDBPyConnection) -> list[Sighting]:
     return [Sighting(*row) for row in rows]
 
 
-def _merge(pages: list[dict]) -> dict:
-    """One story record from its language pages: each field from the first page that has it."""
-    merged: dict = {}
-    for name in MERGED_FIELDS:
-        merged[name] = next((p[name] for p in pages if p.get(name)), None)
-    return merged
-
-
-@dataclass
-class Version:
-    number: int
-    captured_at: datetime
-    capture_id: str
-    record: dict
-    hash: str
-
-
-def _versions(story: Story, records: dict[str, dict]) -> tuple[list[Version], str]:
-    content_urls = {u for u, r in story.reasons.items() if r in CONTENT_REASONS}
-    own = [s for s in story.sightings if s.url in content_urls]
-    sightings = own or story.sightings
-    order = sorted(content_urls, key=lambda u: (story.reasons[u] != "canonical", u))
-    latest: dict[str, dict] = {}
-    versions: list[Version] = []
-    status = "live"
-    for sighting in sightings:
-        if sighting.extraction_id is None:
-            status = "removed" if sighting.status in GONE else status
-            continue
-        record = records.get(sighting.extraction_id)
-        if record is None or not has_story_text(record):
-            continue
-        status = "live"
-        latest[sighting.url] = record
-        pages = [latest[u] for u in order if u in latest] or list(latest.values())
-        merged = _merge(pages)
-        digest = content_hash(merged)
-        if not versions or versions[-1].hash != digest:
-            versions.append(
-                Version(len(versions) + 1, sighting.captured_at, sighting.capture_id, merged,
-                        digest)
-            )  # fmt: skip
-    return versions, status
-
-
 def _group(con: duckdb.DuckDBPyConnection):
     signals, records = _signals(con)
     keys, memberships = group_pages(signals)
@@ -186,11 +121,12 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     near_duplicates from extractions and captures, atomically."""
     stories, records, memberships = _group(con)
     sites = _site_of(con)
-    articles, versions, pairs, captures, docs = [], [], [], [], []
+    articles, versions, pairs, captures, docs, changes = [], [], [], [], [], []
     url_rows = []
     kept: set[str] = set()
     for key, story in sorted(stories.items()):
-        story_versions, status = _versions(story, records)
+        history = story_history(story.sightings, story.reasons, records)
+        story_versions, status = history.versions, history.status
         if not story_versions:
             continue  # a listing or an error page: no story text was ever seen
         kept.add(key)
@@ -225,6 +161,13 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             for position, (en, zh) in enumerate(r.get("paragraph_pairs") or [], start=1):
                 pairs.append({"article_id": aid, "version": v.number, "position": position,
                               "text_en": en, "text_zh": zh})  # fmt: skip
+        for c in history.changes:
+            changes.append({
+                "article_id": aid, "detected_at": c.detected_at, "kind": c.kind,
+                "from_version": c.from_version, "to_version": c.to_version,
+                "fields": list(c.fields), "claimed": c.claimed, "diff": c.diff,
+                "capture_id": c.capture_id,
+            })  # fmt: skip
         for s in story.sightings:
             captures.append({"article_id": aid, "capture_id": s.capture_id, "url": s.url,
                              "captured_at": s.captured_at, "status": s.status})  # fmt: skip
@@ -246,6 +189,7 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "article_urls": (url_rows, URLS),
         "article_captures": (captures, CAPTURES),
         "near_duplicates": (near, NEAR),
+        "changes": (changes, CHANGES),
     }
     _replace_tables(con, tables)
     return {name: len(rows) for name, (rows, _) in tables.items()}
@@ -280,6 +224,12 @@ URLS = pa.schema([("url", pa.string()), ("article_id", pa.string()), ("reason", 
 CAPTURES = pa.schema([
     ("article_id", pa.string()), ("capture_id", pa.string()), ("url", pa.string()),
     ("captured_at", TS), ("status", pa.int32()),
+])  # fmt: skip
+CHANGES = pa.schema([
+    ("article_id", pa.string()), ("detected_at", TS), ("kind", pa.string()),
+    ("from_version", pa.int32()), ("to_version", pa.int32()),
+    ("fields", pa.list_(pa.string())), ("claimed", pa.bool_()), ("diff", pa.string()),
+    ("capture_id", pa.string()),
 ])  # fmt: skip
 NEAR = pa.schema([
     ("article_id", pa.string()), ("copy_of", pa.string()), ("similarity", pa.float64()),

@@ -31,13 +31,13 @@ def crawl(profile_path: Path, data_dir: Path, *, record: bool = True) -> int:
     if job.resumed:
         for report in mend_open_files(warc_dir):
             log.warning("mended WARC left by a killed crawl: %s", report)
-    snapshot = load_snapshot(data_dir / "archive.duckdb", warc_dir, job.files())
+    snapshot = load_snapshot(data_dir / "archive.duckdb", warc_dir, job.files(), profile=profile)
     settings = crawl_settings(profile, data_dir=data_dir, job=job, snapshot=snapshot, record=record)
     settings["LOG_FILE"] = str(data_dir / "logs" / f"{profile.name}-{job.run_id}.log")
     (data_dir / "logs").mkdir(parents=True, exist_ok=True)
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, profile=profile)
+    process.crawl(crawler, profile=profile, due_stories=snapshot.due_stories)
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     session = getattr(crawler, "_newsarc_session", None)

@@ -75,6 +75,14 @@ class Browser(_Section):
     timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
+class Revisit(_Section):
+    """How often known stories are re-fetched (see crawlers/revisit.py)."""
+
+    min_interval_minutes: Annotated[float, Field(ge=0)] = 60.0
+    max_interval_hours: Annotated[float, Field(gt=0)] = 168.0
+    stable_fraction: Annotated[float, Field(gt=0, le=1)] = 0.25
+
+
 class Warc(_Section):
     prefix: str | None = None
     max_file_bytes: Annotated[int, Field(ge=1_000_000)] = 1_000_000_000
@@ -95,6 +103,7 @@ class SiteProfile(BaseModel):
     limits: Limits = Field(default_factory=Limits)
     politeness: Politeness = Field(default_factory=Politeness)
     browser: Browser = Field(default_factory=Browser)
+    revisit: Revisit = Field(default_factory=Revisit)
     warc: Warc = Field(default_factory=Warc)
     warcinfo: dict[str, str] = Field(default_factory=dict)
     source: Path | None = Field(default=None, exclude=True)

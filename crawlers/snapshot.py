@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archive.catalog import HeldCapture, held_captures, open_catalog, payload_index
 from archive.errors import CatalogLocked
 from archive.warc_reader import iter_capture_rows
+from crawlers.profile import SiteProfile
+from crawlers.revisit import RevisitPolicy, due_story_urls
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +33,27 @@ class ArchiveSnapshot:
     held: dict[str, HeldCapture] = field(default_factory=dict)
     payloads: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     this_run: dict[str, ArchivedLocation] = field(default_factory=dict)
+    due_stories: list[str] = field(default_factory=list)
 
     def held_location(self, held: HeldCapture, warc_dir: Path) -> ArchivedLocation:
         return ArchivedLocation(warc_dir / held.warc_file, held.warc_offset)
 
 
+def revisit_policy(profile: SiteProfile) -> RevisitPolicy:
+    return RevisitPolicy(
+        min_interval=timedelta(minutes=profile.revisit.min_interval_minutes),
+        max_interval=timedelta(hours=profile.revisit.max_interval_hours),
+        stable_fraction=profile.revisit.stable_fraction,
+    )
+
+
 def load_snapshot(
-    db_path: Path, warc_dir: Path, run_files: list[Path], *, wait_seconds: float = 120.0
+    db_path: Path,
+    warc_dir: Path,
+    run_files: list[Path],
+    *,
+    profile: SiteProfile | None = None,
+    wait_seconds: float = 120.0,
 ) -> ArchiveSnapshot:
     snapshot = ArchiveSnapshot()
     if db_path.exists():
@@ -53,6 +69,10 @@ def load_snapshot(
         try:
             snapshot.held = held_captures(con)
             snapshot.payloads = payload_index(con)
+            if profile is not None:
+                snapshot.due_stories = due_story_urls(
+                    con, profile.name, revisit_policy(profile), datetime.now(UTC)
+                )
         finally:
             con.close()
     _add_this_run(snapshot, warc_dir, run_files)

@@ -33,7 +33,7 @@ def closed_warcs(data_dir: Path) -> list[Path]:
 
 PUBLIC_TABLES = (
     "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
-    "article_captures", "near_duplicates", "fetch_errors",
+    "article_captures", "near_duplicates", "changes", "fetch_errors",
 )  # fmt: skip
 
 

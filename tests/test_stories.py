@@ -19,7 +19,7 @@ from tests.sites import DemoSites
 pytestmark = pytest.mark.slow
 
 PUBLIC = ("articles", "article_versions", "paragraph_pairs", "article_urls", "article_captures",
-          "near_duplicates", "captures", "fetch_errors")  # fmt: skip
+          "near_duplicates", "changes", "captures", "fetch_errors")  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -217,14 +217,24 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
     ]
     claimed = [c for c in claimed if c]
     headings = [sections.text_of(h) for h in tree.xpath("//body//h1 | //body//h2")]
+    found: dict[str, int] = {}
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"title_{lang}"))
-        visible = next(
-            (h for h in headings if _lang(h) == lang and any(_same_title(h, c) for c in claimed)),
+        index = next(
+            (i for i, h in enumerate(headings)
+             if _lang(h) == lang and any(_same_title(h, c) for c in claimed)),
             None,
-        )
+        )  # fmt: skip
+        if index is not None:
+            found[lang] = index
+        visible = headings[index] if index is not None else None
         fallback = next((c for c in claimed if _lang(c) == lang), None)
         setattr(story, f"title_{lang}", ruled or visible or fallback)
+    for lang, other in (("en", "zh"), ("zh", "en")):
+        # A bilingual title pair: the translation sits right next to the recognised title.
+        if getattr(story, f"title_{lang}") is None and other in found:
+            neighbours = headings[max(0, found[other] - 1) : found[other] + 2]
+            setattr(story, f"title_{lang}", next((h for h in neighbours if _lang(h) == lang), None))
     deks = [
         sections.text_of(el)
         for el in tree.xpath("//body//*[@class]")

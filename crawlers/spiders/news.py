@@ -23,9 +23,12 @@ _PAGE_LINKS = "//a/@href | //link[@rel='canonical' or @rel='amphtml' or @rel='al
 class NewsSpider(Spider):
     name = "news"
 
-    def __init__(self, profile: SiteProfile, **kwargs) -> None:
+    def __init__(
+        self, profile: SiteProfile, due_stories: list[str] | None = None, **kwargs
+    ) -> None:
         super().__init__(name=profile.name, **kwargs)
         self.profile = profile
+        self.due_stories = due_stories or []
         self.allowed_domains = list(profile.allowed_domains)
 
     async def start(self) -> AsyncIterator[Request]:
@@ -35,6 +38,9 @@ class NewsSpider(Spider):
             yield Request(url, callback=self.parse_feed, errback=self.on_error)
         for url in self.profile.start_urls:
             yield self.page_request(url)
+        for url in self.due_stories:  # known stories due for a re-check (crawlers/revisit.py)
+            if self.profile.in_scope(url):
+                yield self.page_request(url, source="revisit")
 
     def page_request(self, url: str, **meta) -> Request:
         if self.profile.needs_browser(url):

@@ -1,0 +1,709 @@
+"""Ingest throughput: newsarc's whole ingest vs bare trafilatura.extract, pages per CPU second.
+
+    uv run python -m benchmarks.ingest_throughput [--stories 2000] [--repeats 2] [--profile]
+
+Run by hand; it prints figures and writes them to benchmarks/results/ingest_throughput.json.
+The issue's target: newsarc's ingest (WARC read + extract + dedup + DuckDB write) at least 0.8 of
+bare trafilatura's rate on the same pages, in pages per second per core.
+
+What it does, in one run:
+
+1. builds the input once: starts `DemoSites(bulk_stories=N)`, crawls the bulk site with
+   `python -m crawlers.crawl --profile P --data D` (as benchmarks/crawl_throughput.py does) and
+   stops the sites; nothing is served or crawled while anything is timed;
+2. newsarc: deletes D/archive.duckdb and every D/warcs/*.cdxj, then runs
+   `flows.pipeline.ingest_data_dir(D)` in a child process: CDXJ indexing, the captures catalog,
+   extraction of every story capture, dedup and the derived story tables. Pages = story captures
+   extracted (`SELECT count(*) FROM extractions`);
+3. trafilatura: every story response body (200, HTML, URL matching the profile's story patterns)
+   is read from the WARCs beforehand (`archive.warc_reader.read_http_response`, gunzipped when
+   Content-Encoding says so, decoded with the declared charset; not timed), then a child process
+   times `trafilatura.extract(html_text)` over all of them;
+4. alternates the two (newsarc, trafilatura, newsarc, ...) `--repeats` times and keeps the best
+   rate of each. The ratio is newsarc / trafilatura in pages per CPU second.
+
+CPU seconds are the child's own user + system time (resource.getrusage(RUSAGE_SELF)) around the
+measured work only, so interpreter start-up and imports are left out for both; DuckDB's worker
+threads are part of the process, so their CPU counts. The whole-process CPU time (os.wait4 on the
+child, start-up and imports included) is reported too. Inside the newsarc child the pipeline's
+steps are timed by wrapping module functions (flows.pipeline, archive.story_captures,
+archive.story_tables) without changing them; `--profile` (automatic when the ratio is under the
+target) adds one extra, untimed ingest under cProfile and prints the top functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import codecs
+import gzip
+import json
+import os
+import pickle
+import platform
+import pstats
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+import zlib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results" / "ingest_throughput.json"
+RATIO_TARGET = 0.8
+CHILD_TIMEOUT_SECONDS = 1800
+PROFILE_TOP = 25
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# -- the children ------------------------------------------------------------------------------
+class StepTimer:
+    """Wall and CPU time per wrapped function, summed over calls.
+
+    `clock` is `_cpu_self` (process CPU: all threads, so DuckDB's workers count) for the
+    pipeline's steps, `time.thread_time` (the calling thread only) for the per-page functions."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, dict] = {}
+
+    def wrap(self, module, name: str, label: str, clock: Callable[[], float]) -> None:
+        original = getattr(module, name, None)
+        if original is None:  # renamed by someone: time what is there, do not fail
+            return
+        entry = self.steps.setdefault(
+            label, {"calls": 0, "wall": 0.0, "cpu": 0.0, "clock": clock.__name__}
+        )
+
+        def timed(*args, **kwargs):
+            wall, cpu = time.perf_counter(), clock()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                entry["calls"] += 1
+                entry["wall"] += time.perf_counter() - wall
+                entry["cpu"] += clock() - cpu
+
+        setattr(module, name, timed)
+
+
+def child_ingest(data_dir: Path, out: Path, profile_out: Path | None) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    import duckdb
+
+    import archive.story_captures as story_captures
+    import archive.story_tables as story_tables
+    import flows.pipeline as pipeline
+
+    timer = StepTimer()
+    process, thread = _cpu_self, time.thread_time
+    for name in ("index_warc", "merge_index", "open_catalog", "ingest_warcs", "extract_pending",
+                 "derive_story_tables"):  # fmt: skip
+        timer.wrap(pipeline, name, name, process)
+    timer.wrap(story_captures, "pending_story_captures", "extract_pending/select pending", process)
+    timer.wrap(story_captures, "_load_page", "extract_pending/read WARC record", thread)
+    timer.wrap(story_captures, "extract", "extract_pending/extract()", thread)
+    timer.wrap(story_captures, "content_hash", "extract_pending/content_hash", thread)
+    timer.wrap(story_tables, "_group", "derive_story_tables/group (dedup)", process)
+    timer.wrap(story_tables, "find_near_duplicates", "derive_story_tables/near-duplicates", process)
+    timer.wrap(story_tables, "_replace_tables", "derive_story_tables/DuckDB write", process)
+
+    profiler = None
+    if profile_out is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    cpu0, wall0 = _cpu_self(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    pipeline.ingest_data_dir(data_dir)
+    if profiler:
+        profiler.disable()
+    wall, cpu = time.perf_counter() - wall0, _cpu_self() - cpu0
+    if profiler:
+        profiler.dump_stats(str(profile_out))
+
+    con = duckdb.connect(str(data_dir / "archive.duckdb"), read_only=True)
+    try:
+
+        def count(sql: str) -> int:
+            return con.execute(sql).fetchone()[0]
+
+        counts = {
+            "extractions": count("SELECT count(*) FROM extractions"),
+            "extraction_errors": count("SELECT count(*) FROM extractions WHERE error IS NOT NULL"),
+            "captures": count("SELECT count(*) FROM captures"),
+            "articles": count("SELECT count(*) FROM articles"),
+            "article_versions": count("SELECT count(*) FROM article_versions"),
+            "near_duplicates": count("SELECT count(*) FROM near_duplicates"),
+        }
+    finally:
+        con.close()
+    result = {"wall": wall, "cpu": cpu, "counts": counts, "steps": timer.steps}
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
+def child_trafilatura(pages_file: Path, out: Path) -> None:
+    import trafilatura
+
+    with pages_file.open("rb") as handle:
+        pages: list[tuple[str, str]] = pickle.load(handle)
+    cpu0, wall0 = _cpu_self(), time.perf_counter()
+    extracted = 0
+    for _url, html in pages:
+        if trafilatura.extract(html):
+            extracted += 1
+    wall, cpu = time.perf_counter() - wall0, _cpu_self() - cpu0
+    result = {"wall": wall, "cpu": cpu, "pages": len(pages), "extracted": extracted}
+    out.write_text(json.dumps(result), encoding="utf-8")
+
+
+# -- running a child ---------------------------------------------------------------------------
+@dataclass
+class Run:
+    mode: str  # "newsarc" or "trafilatura"
+    pages: int
+    wall_seconds: float  # the measured work only
+    cpu_seconds: float  # the measured work only (all threads of the child)
+    process_wall_seconds: float  # whole child: start-up, imports, work, exit
+    process_cpu_seconds: float
+    peak_rss_mib: float
+    detail: dict = field(default_factory=dict)
+
+    @property
+    def pages_per_cpu_second(self) -> float:
+        return self.pages / self.cpu_seconds if self.cpu_seconds else 0.0
+
+    @property
+    def pages_per_wall_second(self) -> float:
+        return self.pages / self.wall_seconds if self.wall_seconds else 0.0
+
+    @property
+    def process_pages_per_cpu_second(self) -> float:
+        return self.pages / self.process_cpu_seconds if self.process_cpu_seconds else 0.0
+
+
+def run_child(args: list[str], log_file: Path) -> tuple[dict, float, float, float]:
+    """Run this module as a child; return (its JSON result, wall, CPU, peak RSS MiB)."""
+    result_file = log_file.with_suffix(".json")
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "benchmarks.ingest_throughput", "--child", *args]
+    command.append(str(result_file))
+    with log_file.open("wb") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+        killer = threading.Timer(CHILD_TIMEOUT_SECONDS, child.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        except BaseException:  # e.g. Ctrl-C: do not leave the child running
+            child.kill()
+            child.wait()
+            raise
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
+    if child.returncode != 0 or not result_file.exists():
+        tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"child {args[0]} exited with {child.returncode}:\n{tail}")
+    result = json.loads(result_file.read_text(encoding="utf-8"))
+    return result, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def reset_data_dir(data_dir: Path) -> None:
+    """What a first ingest finds: WARCs only (no catalog, no CDXJ indexes)."""
+    for path in data_dir.glob("archive.duckdb*"):
+        path.unlink()
+    for path in (data_dir / "warcs").glob("*.cdxj"):
+        path.unlink()
+
+
+def run_newsarc(data_dir: Path, work: Path, n: int, profile_out: Path | None = None) -> Run:
+    reset_data_dir(data_dir)
+    args = ["ingest", str(data_dir)] + (["--profile-out", str(profile_out)] if profile_out else [])
+    result, wall, cpu, rss = run_child(args, work / f"newsarc-{n}.log")
+    warnings = (work / f"newsarc-{n}.log").read_text("utf-8", errors="replace").count("WARNING")
+    return Run(
+        mode="newsarc",
+        pages=result["counts"]["extractions"],
+        wall_seconds=result["wall"],
+        cpu_seconds=result["cpu"],
+        process_wall_seconds=wall,
+        process_cpu_seconds=cpu,
+        peak_rss_mib=rss,
+        detail={"counts": result["counts"], "steps": result["steps"], "log_warnings": warnings},
+    )
+
+
+def run_trafilatura(pages_file: Path, work: Path, n: int) -> Run:
+    result, wall, cpu, rss = run_child(
+        ["trafilatura", str(pages_file)], work / f"trafilatura-{n}.log"
+    )
+    return Run(
+        mode="trafilatura",
+        pages=result["pages"],
+        wall_seconds=result["wall"],
+        cpu_seconds=result["cpu"],
+        process_wall_seconds=wall,
+        process_cpu_seconds=cpu,
+        peak_rss_mib=rss,
+        detail={"extracted": result["extracted"]},
+    )
+
+
+# -- building the input ------------------------------------------------------------------------
+def crawl(profile: Path, data_dir: Path) -> float:
+    data_dir.mkdir(parents=True)
+    command = [sys.executable, "-m", "crawlers.crawl", "--profile", str(profile)]
+    command += ["--data", str(data_dir)]
+    output = data_dir / "crawl-output.txt"
+    started = time.perf_counter()
+    with output.open("wb") as out:
+        done = subprocess.run(
+            command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, timeout=CHILD_TIMEOUT_SECONDS
+        )
+    if done.returncode != 0:
+        tail = output.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise SystemExit(f"crawl exited with {done.returncode} ({data_dir}):\n{tail}")
+    return time.perf_counter() - started
+
+
+def _decode_body(body: bytes, headers: dict[str, str]) -> str:
+    encoding = headers.get("content-encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        body = gzip.decompress(body)
+    elif encoding == "deflate":
+        try:
+            body = zlib.decompress(body)
+        except zlib.error:
+            body = zlib.decompress(body, -zlib.MAX_WBITS)
+    match = re.search(r"charset=[\"']?([\w.:-]+)", headers.get("content-type", ""), re.I)
+    charset = "utf-8"
+    if match:
+        try:
+            charset = codecs.lookup(match.group(1)).name
+        except LookupError:
+            pass
+    return body.decode(charset, errors="replace")
+
+
+def story_pages(data_dir: Path, profile: Path) -> tuple[list[tuple[str, str]], dict]:
+    """Every story response in the WARCs as (URL, HTML text), in file order; and what was seen."""
+    from archive.warc_reader import iter_capture_rows, read_http_response
+
+    patterns = tomllib.loads(profile.read_text(encoding="utf-8"))["patterns"]["stories"]
+    stories = [re.compile(p) for p in patterns]
+    pages: list[tuple[str, str]] = []
+    seen = {"records": 0, "responses": 0, "encodings": {}, "html_bytes": 0}
+    for warc in sorted((data_dir / "warcs").glob("*.warc.gz")):
+        for row in iter_capture_rows(warc):
+            seen["records"] += 1
+            if row.record_type != "response":
+                continue
+            seen["responses"] += 1
+            if row.status != 200 or "html" not in (row.content_type or "").lower():
+                continue
+            if not any(p.search(row.url or "") for p in stories):
+                continue
+            archived = read_http_response(warc, row.warc_offset)
+            headers = {name.lower(): value for name, value in archived.headers}
+            coding = headers.get("content-encoding", "identity")
+            seen["encodings"][coding] = seen["encodings"].get(coding, 0) + 1
+            html = _decode_body(archived.body, headers)
+            seen["html_bytes"] += len(html.encode("utf-8"))
+            pages.append((archived.url, html))
+    return pages, seen
+
+
+# -- machine and reporting ---------------------------------------------------------------------
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu": cpu,
+        "memory": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "trafilatura": _version("trafilatura"),
+        "lxml": _version("lxml"),
+        "duckdb": _version("duckdb"),
+        "pyarrow": _version("pyarrow"),
+        "warcio": _version("warcio"),
+        "fastwarc": _version("fastwarc"),
+        "cdxj-indexer": _version("cdxj-indexer"),
+    }
+
+
+def _round(value: float, digits: int = 3) -> float:
+    return round(value, digits)
+
+
+def run_record(run: Run) -> dict:
+    data = {k: v for k, v in asdict(run).items() if k != "detail"}
+    data = {k: _round(v) if isinstance(v, float) else v for k, v in data.items()}
+    data["pages_per_cpu_second"] = _round(run.pages_per_cpu_second, 1)
+    data["pages_per_wall_second"] = _round(run.pages_per_wall_second, 1)
+    data["process_pages_per_cpu_second"] = _round(run.process_pages_per_cpu_second, 1)
+    if run.mode == "newsarc":
+        data["counts"] = run.detail["counts"]
+        data["log_warnings"] = run.detail["log_warnings"]
+        data["steps"] = {
+            label: {"calls": s["calls"], "wall_seconds": _round(s["wall"]),
+                    "cpu_seconds": _round(s["cpu"]), "cpu_clock": s["clock"]}
+            for label, s in run.detail["steps"].items()
+        }  # fmt: skip
+    else:
+        data["extracted"] = run.detail["extracted"]
+    return data
+
+
+def step_cpu(run: Run, label: str) -> float:
+    return run.detail["steps"].get(label, {}).get("cpu", 0.0)
+
+
+def breakdown(run: Run) -> list[tuple[str, float, float, int]]:
+    """(label, wall, CPU, calls) per timed step of one newsarc run, plus what is left over."""
+    steps = run.detail["steps"]
+    rows = []
+    for label, s in steps.items():
+        if s["calls"]:
+            rows.append((label, s["wall"], s["cpu"], s["calls"]))
+    top = [s for label, s in steps.items() if "/" not in label]
+    top_cpu, top_wall = sum(s["cpu"] for s in top), sum(s["wall"] for s in top)
+    rows.append(("(rest of ingest_data_dir)", run.wall_seconds - top_wall,
+                 run.cpu_seconds - top_cpu, 1))  # fmt: skip
+    inner = ("extract_pending/select pending", "extract_pending/read WARC record",
+             "extract_pending/extract()", "extract_pending/content_hash")  # fmt: skip
+    if "extract_pending" in steps:
+        rows.append(("extract_pending/(rest: JSON, Arrow, INSERT)",
+                     steps["extract_pending"]["wall"] - sum(steps.get(k, {}).get("wall", 0.0)
+                                                            for k in inner),
+                     steps["extract_pending"]["cpu"] - sum(steps.get(k, {}).get("cpu", 0.0)
+                                                           for k in inner), 1))  # fmt: skip
+    return rows
+
+
+def print_report(figures: dict, best_newsarc: Run) -> None:
+    m, p = figures["machine"], figures["parameters"]
+    na, tr = figures["newsarc"], figures["trafilatura"]
+
+    def runs(mode: str, key: str) -> str:
+        return " ".join(str(r[key]) for r in figures["runs"] if r["mode"] == mode)
+
+    rows = [
+        ("machine", f"{m['nproc']} CPU ({m['cpu']}), {m['memory']}, Linux {m['kernel']}"),
+        (
+            "software",
+            f"Python {m['python']}, trafilatura {m['trafilatura']}, lxml {m['lxml']}, "
+            f"DuckDB {m['duckdb']}, pyarrow {m['pyarrow']}, fastwarc {m['fastwarc']}",
+        ),
+        (
+            "fixture",
+            f"bulk demo site, {p['stories']} stories: {p['warc_records']} WARC records, "
+            f"{p['story_pages']} story pages ({p['story_html_mib']} MiB HTML, "
+            f"content-encoding {p['content_encodings']}); {p['repeats']} x (newsarc, trafilatura)",
+        ),
+        ("", ""),
+        ("", f"{'newsarc ingest':>22} {'trafilatura.extract':>22}"),
+        ("pages", f"{runs('newsarc', 'pages'):>22} {runs('trafilatura', 'pages'):>22}"),
+        (
+            "wall s (work)",
+            f"{runs('newsarc', 'wall_seconds'):>22} {runs('trafilatura', 'wall_seconds'):>22}",
+        ),
+        (
+            "CPU s (work)",
+            f"{runs('newsarc', 'cpu_seconds'):>22} {runs('trafilatura', 'cpu_seconds'):>22}",
+        ),
+        (
+            "pages/CPU-s (runs)",
+            f"{runs('newsarc', 'pages_per_cpu_second'):>22} "
+            f"{runs('trafilatura', 'pages_per_cpu_second'):>22}",
+        ),
+        (
+            "pages/CPU-s best",
+            f"{na['best_pages_per_cpu_second']:>22} {tr['best_pages_per_cpu_second']:>22}",
+        ),
+        (
+            "pages/wall-s best",
+            f"{na['best_pages_per_wall_second']:>22} {tr['best_pages_per_wall_second']:>22}",
+        ),
+        (
+            "whole process CPU s",
+            f"{runs('newsarc', 'process_cpu_seconds'):>22} "
+            f"{runs('trafilatura', 'process_cpu_seconds'):>22}",
+        ),
+        ("peak RSS MiB", f"{na['peak_rss_mib']:>22} {tr['peak_rss_mib']:>22}"),
+        ("", ""),
+        (
+            "newsarc CDXJ",
+            f"{na['cdxj_cpu_seconds']} CPU s of the best run ({na['cdxj_share']:.1%}); without "
+            f"it {na['best_pages_per_cpu_second_without_cdxj']} pages/CPU-s",
+        ),
+        (
+            "newsarc output",
+            f"{na['counts']['extractions']} extractions ({na['counts']['extraction_errors']} "
+            f"errors), {na['counts']['articles']} articles, {na['counts']['captures']} "
+            f"captures, {na['counts']['near_duplicates']} near-duplicate rows",
+        ),
+        (
+            "load average",
+            f"{' '.join(map(str, figures['load_average_before']))} before, "
+            f"{' '.join(map(str, figures['load_average_after']))} after "
+            "(other work on the machine skews wall times more than CPU times)",
+        ),
+        (
+            "ratio newsarc/traf.",
+            f"{figures['ratio']:.3f} pages/CPU-s, best vs best (target >= {RATIO_TARGET}: "
+            f"{'MET' if figures['ratio_target_met'] else 'NOT MET'}); "
+            f"{figures['ratio_without_cdxj']:.3f} without CDXJ; "
+            f"{figures['ratio_whole_process']:.3f} on whole-process CPU",
+        ),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print("ingest throughput (benchmarks/ingest_throughput.py)")
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}".rstrip())
+    print()
+    print("  where newsarc's ingest time goes (best run; steps nest, `a/b` is inside `a`):")
+    print(f"    {'step':<44} {'calls':>6} {'wall s':>8} {'CPU s':>8} {'of CPU':>7}")
+    for label, wall, cpu, calls in breakdown(best_newsarc):
+        share = cpu / best_newsarc.cpu_seconds if best_newsarc.cpu_seconds else 0.0
+        print(f"    {label:<44} {calls:>6} {wall:>8.2f} {cpu:>8.2f} {share:>7.1%}")
+    print(
+        "    (pipeline steps: process CPU incl. DuckDB threads; per-page steps: "
+        "the calling thread's CPU)"
+    )
+
+
+def print_profile(stats_file: Path) -> dict:
+    """Print the top functions by cumulative and own time; return a few totals for the JSON."""
+    for sort, title in (("cumulative", "cumulative"), ("tottime", "own time (tottime)")):
+        print(f"\ncProfile of one extra newsarc ingest, top {PROFILE_TOP} by {title}:")
+        stats = pstats.Stats(str(stats_file), stream=sys.stdout)
+        stats.strip_dirs().sort_stats(sort).print_stats(PROFILE_TOP)
+    stats = pstats.Stats(str(stats_file))
+    total = stats.total_tt
+    by_name: dict[str, float] = {}
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
+        key = f"{Path(filename).name}:{func}"
+        by_name[key] = max(by_name.get(key, 0.0), ct)
+    wanted = {
+        "ingest_data_dir": "pipeline.py:ingest_data_dir",
+        "cdxj index_warc": "cdxj.py:index_warc",
+        "catalog ingest_warcs": "catalog.py:ingest_warcs",
+        "extract_pending": "story_captures.py:extract_pending",
+        "extract()": "record.py:extract",
+        "read_http_response": "warc_reader.py:read_http_response",
+        "derive_story_tables": "story_tables.py:derive_story_tables",
+        "trafilatura extract": "core.py:extract",
+        "trafilatura bare_extraction": "core.py:bare_extraction",
+    }
+    found = {label: _round(by_name[key]) for label, key in wanted.items() if key in by_name}
+    return {"total_seconds_under_profiler": _round(total), "cumulative_seconds": found}
+
+
+def summary(runs: list[Run]) -> dict:
+    best = max(runs, key=lambda r: r.pages_per_cpu_second)
+    return {
+        "runs": len(runs),
+        "best_pages_per_cpu_second": _round(best.pages_per_cpu_second, 1),
+        "best_pages_per_wall_second": _round(max(r.pages_per_wall_second for r in runs), 1),
+        "best_process_pages_per_cpu_second": _round(
+            max(r.process_pages_per_cpu_second for r in runs), 1
+        ),
+        "best_cpu_ms_per_page": _round(1000 * best.cpu_seconds / best.pages, 2)
+        if best.pages
+        else None,
+        "peak_rss_mib": _round(max(r.peak_rss_mib for r in runs), 1),
+    }
+
+
+# -- main --------------------------------------------------------------------------------------
+def child_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="ingest_throughput --child")
+    parser.add_argument("what", choices=["ingest", "trafilatura"])
+    parser.add_argument("source", type=Path)
+    parser.add_argument("--profile-out", type=Path)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    if args.what == "ingest":
+        child_ingest(args.source, args.out, args.profile_out)
+    else:
+        child_trafilatura(args.source, args.out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        return child_main(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.ingest_throughput",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--stories", type=int, default=2000, help="bulk site size (default 2000)")
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="(newsarc, trafilatura) pairs (default 2)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile one extra ingest with cProfile even when the target is met",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS})"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the data directory")
+    args = parser.parse_args(argv)
+    if args.stories < 1 or args.repeats < 1:
+        parser.error("--stories and --repeats must be positive")
+
+    from tests.sites.demo import DemoSites
+
+    tmp = Path(tempfile.mkdtemp(prefix="newsarc-ingest-bench-"))
+    work = tmp / "work"
+    work.mkdir()
+    data_dir = tmp / "data"
+    started = time.perf_counter()
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    try:
+        with DemoSites(bulk_stories=args.stories) as sites:
+            profile = sites.write_profiles(tmp / "profiles")["bulk"]
+            crawl_seconds = crawl(profile, data_dir)
+        progress(f"  crawled the bulk site in {crawl_seconds:.1f} s into {data_dir}")
+        pages, seen = story_pages(data_dir, profile)
+        pages_file = work / "pages.pickle"
+        with pages_file.open("wb") as handle:
+            pickle.dump(pages, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        progress(f"  {len(pages)} story pages read from {seen['records']} WARC records")
+        if len(pages) != args.stories:
+            progress(f"  WARNING: expected {args.stories} story pages, found {len(pages)}")
+
+        runs: list[Run] = []
+        for i in range(args.repeats):
+            for mode in ("newsarc", "trafilatura"):
+                if mode == "newsarc":
+                    run = run_newsarc(data_dir, work, i + 1)
+                else:
+                    run = run_trafilatura(pages_file, work, i + 1)
+                runs.append(run)
+                progress(
+                    f"  {mode:<11} #{i + 1}: {run.pages} pages, {run.wall_seconds:.2f} s wall, "
+                    f"{run.cpu_seconds:.2f} s CPU = {run.pages_per_cpu_second:.1f} pages/CPU-s "
+                    f"(process: {run.process_cpu_seconds:.2f} s CPU, "
+                    f"{run.peak_rss_mib:.0f} MiB peak RSS)"
+                )
+                if mode == "newsarc":
+                    counts = run.detail["counts"]
+                    if run.pages != len(pages) or counts["extraction_errors"]:
+                        progress(
+                            f"  WARNING: newsarc extracted {run.pages} pages "
+                            f"({counts['extraction_errors']} errors), the WARCs hold "
+                            f"{len(pages)} story responses"
+                        )
+
+        newsarc_runs = [r for r in runs if r.mode == "newsarc"]
+        traf_runs = [r for r in runs if r.mode == "trafilatura"]
+        best_na = max(newsarc_runs, key=lambda r: r.pages_per_cpu_second)
+        best_tr = max(traf_runs, key=lambda r: r.pages_per_cpu_second)
+        na, tr = summary(newsarc_runs), summary(traf_runs)
+        cdxj_cpu = step_cpu(best_na, "index_warc") + step_cpu(best_na, "merge_index")
+        without_cdxj = best_na.pages / (best_na.cpu_seconds - cdxj_cpu)
+        na |= {
+            "counts": best_na.detail["counts"],
+            "cdxj_cpu_seconds": _round(cdxj_cpu, 2),
+            "cdxj_share": _round(cdxj_cpu / best_na.cpu_seconds, 4),
+            "best_pages_per_cpu_second_without_cdxj": _round(without_cdxj, 1),
+        }
+        tr["extracted_non_empty"] = best_tr.detail["extracted"]
+        ratio = best_na.pages_per_cpu_second / best_tr.pages_per_cpu_second
+        figures = {
+            "benchmark": "ingest_throughput",
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": " ".join(["uv run python -m benchmarks.ingest_throughput", *argv]),
+            "machine": machine(),
+            "parameters": {
+                "stories": args.stories,
+                "repeats": args.repeats,
+                "warc_records": seen["records"],
+                "story_pages": len(pages),
+                "story_html_mib": _round(seen["html_bytes"] / 2**20, 2),
+                "content_encodings": seen["encodings"],
+                "crawl_seconds": _round(crawl_seconds, 1),
+                "order": "alternating: newsarc, trafilatura, newsarc, trafilatura, ...",
+                "rate": "pages / CPU seconds of the measured work (user + system, all threads)",
+            },
+            "newsarc": na,
+            "trafilatura": tr,
+            "ratio": _round(ratio),
+            "ratio_without_cdxj": _round(without_cdxj / best_tr.pages_per_cpu_second),
+            "ratio_whole_process": _round(
+                na["best_process_pages_per_cpu_second"] / tr["best_process_pages_per_cpu_second"]
+            ),
+            "ratio_target": RATIO_TARGET,
+            "ratio_target_met": ratio >= RATIO_TARGET,
+            "runs": [run_record(r) for r in runs],
+            "load_average_before": load_before,
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        }
+        print_report(figures, best_na)
+        if args.profile or ratio < RATIO_TARGET:
+            progress("  profiling one more newsarc ingest under cProfile (not part of the figures)")
+            stats_file = work / "ingest.pstats"
+            run_newsarc(data_dir, work, 0, profile_out=stats_file)
+            figures["profile"] = print_profile(stats_file)
+        figures["total_seconds"] = _round(time.perf_counter() - started, 1)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+        args.out.write_text(text, encoding="utf-8")
+        print(f"figures written to {args.out}")
+    finally:
+        if args.keep:
+            print(f"data directory kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
