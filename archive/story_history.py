@@ -31,6 +31,7 @@ class Sighting:
     url: str
     status: int
     extraction_id: str | None
+    run_id: str | None = None
 
 
 @dataclass
@@ -101,6 +102,17 @@ def version_diff(old: dict, new: dict, fields: tuple[str, ...]) -> str:
     return "\n".join(parts)
 
 
+def _batches(sightings: list[Sighting]) -> list[list[Sighting]]:
+    """Consecutive sightings of one crawl run: a story's pages seen in one run are one look."""
+    batches: list[list[Sighting]] = []
+    for sighting in sightings:
+        if batches and sighting.run_id is not None and batches[-1][-1].run_id == sighting.run_id:
+            batches[-1].append(sighting)
+        else:
+            batches.append([sighting])
+    return batches
+
+
 def story_history(
     sightings: list[Sighting], reasons: dict[str, str], records: dict[str, dict]
 ) -> History:
@@ -111,19 +123,23 @@ def story_history(
     history = History()
     latest: dict[str, dict] = {}
     last_claim: datetime | None = None
-    for sighting in own or sightings:
-        if sighting.extraction_id is None:
-            if sighting.status in GONE and history.versions and history.status == "live":
+    for batch in _batches(own or sightings):
+        seen = [
+            s for s in batch
+            if s.extraction_id is not None and has_story_text(records.get(s.extraction_id) or {})
+        ]  # fmt: skip
+        if not seen:
+            gone = [s for s in batch if s.status in GONE]
+            if gone and history.versions and history.status == "live":
                 history.status = "removed"
-                last = history.versions[-1].number
                 history.changes.append(
-                    Change("removed", sighting.captured_at, sighting.capture_id, last, None)
-                )
+                    Change("removed", gone[0].captured_at, gone[0].capture_id,
+                           history.versions[-1].number, None)
+                )  # fmt: skip
             continue
-        record = records.get(sighting.extraction_id)
-        if record is None or not has_story_text(record):
-            continue
-        latest[sighting.url] = record
+        for sighting in seen:
+            latest[sighting.url] = records[sighting.extraction_id]
+        anchor = seen[-1]
         merged = merge_pages([latest[u] for u in order if u in latest] or list(latest.values()))
         digest = content_hash(merged)
         claim = _claim(merged)
@@ -131,29 +147,28 @@ def story_history(
         if history.status == "removed":
             history.status = "live"
             history.changes.append(
-                Change("restored", sighting.captured_at, sighting.capture_id, previous.number,
+                Change("restored", seen[0].captured_at, seen[0].capture_id, previous.number,
                        previous.number)
             )  # fmt: skip
         if previous is None or previous.hash != digest:
             version = Version(
-                len(history.versions) + 1, sighting.captured_at, sighting.capture_id, merged,
-                digest,
-            )  # fmt: skip
+                len(history.versions) + 1, anchor.captured_at, anchor.capture_id, merged, digest
+            )
             history.versions.append(version)
             if previous is None:
                 history.changes.append(
-                    Change("new", sighting.captured_at, sighting.capture_id, None, 1)
+                    Change("new", anchor.captured_at, anchor.capture_id, None, 1)
                 )
             else:
                 fields = changed_fields(previous.record, merged)
                 history.changes.append(
-                    Change("edited", sighting.captured_at, sighting.capture_id, previous.number,
+                    Change("edited", anchor.captured_at, anchor.capture_id, previous.number,
                            version.number, fields, _claim_moved(last_claim, claim),
                            version_diff(previous.record, merged, fields))
                 )  # fmt: skip
         elif _claim_moved(last_claim, claim):
             history.changes.append(
-                Change("claimed_update", sighting.captured_at, sighting.capture_id,
+                Change("claimed_update", anchor.captured_at, anchor.capture_id,
                        previous.number, previous.number, (), True)
             )  # fmt: skip
         last_claim = claim or last_claim

@@ -77,17 +77,18 @@ def _sightings(con: duckdb.DuckDBPyConnection) -> list[Sighting]:
     """Every capture that shows a story page: extracted ones, revisits of them, and 404/410s."""
     rows = con.execute(
         """
-        SELECT captured_at, capture_id, url, 200 AS status, capture_id AS extraction_id
-        FROM extractions WHERE error IS NULL
+        SELECT e.captured_at, e.capture_id, e.url, 200 AS status, e.capture_id, c.run_id
+        FROM extractions e JOIN captures c ON c.record_id = e.capture_id
+        WHERE e.error IS NULL
         UNION ALL
-        SELECT r.captured_at, r.record_id, r.url, 200, e.capture_id
+        SELECT r.captured_at, r.record_id, r.url, 200, e.capture_id, r.run_id
         FROM captures r
         JOIN captures o ON o.payload_digest = r.payload_digest AND o.record_type = 'response'
         JOIN extractions e ON e.capture_id = o.record_id AND e.error IS NULL
         WHERE r.record_type = 'revisit' AND r.status IN (200, 304)
         QUALIFY row_number() OVER (PARTITION BY r.record_id ORDER BY o.captured_at, o.record_id) = 1
         UNION ALL
-        SELECT captured_at, record_id, url, status, NULL
+        SELECT captured_at, record_id, url, status, NULL, run_id
         FROM captures WHERE record_type = 'response' AND status IN (404, 410)
         ORDER BY 1, 2
         """
