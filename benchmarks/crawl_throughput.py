@@ -31,8 +31,6 @@ import argparse
 import json
 import math
 import os
-import platform
-import re
 import resource
 import shutil
 import statistics
@@ -44,10 +42,10 @@ import time
 import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from archive.warc_reader import iter_capture_rows
+from benchmarks.machine import machine as describe_machine
 from tests.sites.bulk import PER_LIST
 from tests.sites.demo import DemoSites
 
@@ -243,28 +241,7 @@ def check_browser_warcs(run: CrawlRun) -> BrowserCheck:
 
 
 # -- machine and reporting ---------------------------------------------------------------------
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "?"
-
-
 def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "?"
-    try:
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, AttributeError):
-        pass
     try:
         chromium = subprocess.run(
             [os.environ.get("NEWSARC_CHROMIUM", "/usr/bin/chromium"), "--version"],
@@ -275,16 +252,7 @@ def machine() -> dict:
     except (OSError, subprocess.SubprocessError):
         chromium = "?"
     return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "memory": memory,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "scrapy": _version("scrapy"),
-        "twisted": _version("twisted"),
-        "warcio": _version("warcio"),
-        "playwright": _version("playwright"),
-        "scrapy-playwright": _version("scrapy-playwright"),
+        **describe_machine("scrapy", "twisted", "warcio", "playwright", "scrapy-playwright"),
         "chromium": chromium,
     }
 

@@ -39,7 +39,6 @@ import gzip
 import json
 import os
 import pickle
-import platform
 import pstats
 import re
 import resource
@@ -54,8 +53,9 @@ import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from benchmarks.machine import machine as describe_machine
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest_throughput.json"
@@ -335,42 +335,10 @@ def story_pages(data_dir: Path, profile: Path) -> tuple[list[tuple[str, str]], d
 
 
 # -- machine and reporting ---------------------------------------------------------------------
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "?"
-
-
 def machine() -> dict:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = "?"
-    try:
-        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        memory = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, AttributeError):
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu": cpu,
-        "memory": memory,
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "trafilatura": _version("trafilatura"),
-        "lxml": _version("lxml"),
-        "duckdb": _version("duckdb"),
-        "pyarrow": _version("pyarrow"),
-        "warcio": _version("warcio"),
-        "fastwarc": _version("fastwarc"),
-        "cdxj-indexer": _version("cdxj-indexer"),
-    }
+    return describe_machine(
+        "trafilatura", "lxml", "duckdb", "pyarrow", "warcio", "fastwarc", "cdxj-indexer"
+    )
 
 
 def _round(value: float, digits: int = 3) -> float:

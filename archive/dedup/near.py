@@ -44,6 +44,11 @@ _CJK_WEIGHTS = np.array(
 )
 
 
+# A 128-permutation MinHash estimate has a standard error of about 0.04: pairs estimated more
+# than this below the threshold cannot reach it and skip the exact comparison.
+ESTIMATE_MARGIN = 0.2
+
+
 @dataclass(frozen=True)
 class NearDuplicate:
     """`story_key` is a near-copy of the earlier story `copy_of` (exact shingle Jaccard)."""
@@ -70,6 +75,7 @@ def find_near_duplicates(
     first_seen: dict[str, int] = {}
     keys: list[str] = []
     shingle_sets: list[np.ndarray] = []
+    sketches: list[np.ndarray] = []
     best: dict[tuple[str, str], float] = {}
 
     for story_key, _site, text in docs:
@@ -88,6 +94,9 @@ def find_near_duplicates(
             other = keys[index]
             if other == story_key:
                 continue
+            # The sketches' estimate is cheap; only plausible pairs get the exact Jaccard.
+            if np.mean(sketch.hashvalues == sketches[index]) < threshold - ESTIMATE_MARGIN:
+                continue
             similarity = _jaccard(shingles, shingle_sets[index])
             if similarity < threshold:
                 continue
@@ -97,6 +106,7 @@ def find_near_duplicates(
         lsh.insert(len(keys), sketch)
         keys.append(story_key)
         shingle_sets.append(shingles)
+        sketches.append(sketch.hashvalues)
 
     return [NearDuplicate(copy, original, best[copy, original]) for copy, original in sorted(best)]
 
