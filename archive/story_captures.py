@@ -142,7 +142,7 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True)
             row["content_hash"] = content_hash(record)
         except Exception as exc:  # recorded, never fatal: one bad page must not stop ingest
-            log.warning("extraction failed for %s (%s): %r", capture.url, capture.capture_id, exc)
+            log.info("extraction failed for %s (%s): %r", capture.url, capture.capture_id, exc)
             row["error"] = f"{type(exc).__name__}: {exc}"
         yield row
 

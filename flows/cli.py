@@ -50,8 +50,24 @@ def _print_run(run, data_dir: Path) -> None:
             f"catalog: {run.ingest.records_added} records added, "
             f"{run.ingest.errors_added} fetch errors"
         )
+        _print_story_counts(data_dir)
     console.print(f"WARC files: {(data_dir / 'warcs').resolve()}")
     console.print(f"DuckDB:     {(data_dir / 'archive.duckdb').resolve()}")
+
+
+def _print_story_counts(data_dir: Path) -> None:
+    from archive.catalog import open_catalog
+
+    con = open_catalog(data_dir / "archive.duckdb", read_only=True)
+    try:
+        stories, versions = con.execute(
+            "SELECT count(*), coalesce(sum(version_count), 0) FROM articles"
+        ).fetchone()
+        kinds = con.execute("SELECT kind, count(*) FROM changes GROUP BY kind ORDER BY kind")
+        changes = ", ".join(f"{n} {kind}" for kind, n in kinds.fetchall()) or "none"
+    finally:
+        con.close()
+    console.print(f"stories: {stories} ({versions} versions); changes: {changes}")
 
 
 @app.command()
