@@ -212,5 +212,174 @@ def query(
         console.print(table)
 
 
+def _parse_since(value: str | None):
+    """`24h`, `30m`, `7d`, `2w` before now (wall clock), or an ISO 8601 date/time (UTC if naive)."""
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    if not value:
+        return None
+    relative = re.fullmatch(r"(\d+)\s*([mhdw])", value.strip())
+    if relative:
+        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[relative.group(2)]
+        return datetime.now(UTC) - timedelta(**{unit: int(relative.group(1))})
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: use 24h, 7d, 30m, 2w or an ISO date") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _diff_text(diff: str):
+    """A `changes.diff` as rich Text: English fields first, then Chinese; - red, + green.
+
+    Archived text goes in as plain Text, never as markup: `[title_en]` or `[bold]` in a story
+    must print as written.
+    """
+    from rich.text import Text
+
+    from archive.report import diff_blocks, field_language
+
+    order = {"en": 0, "zh": 1, "": 2}
+    blocks = sorted(diff_blocks(diff).items(), key=lambda item: order[field_language(item[0])])
+    text = Text()
+    for name, lines in blocks:
+        text.append(f"{name}\n", style="bold")
+        for line in lines:
+            style = {"-": "red", "+": "green"}.get(line[:1], "")
+            text.append(line + "\n", style=style)
+    text.rstrip()
+    return text
+
+
+def _change_summary(row) -> str:
+    if row.kind == "edited":
+        claim = "claimed" if row.claimed else "silent"
+        return f"v{row.from_version}→v{row.to_version} {claim}: {', '.join(row.fields)}"
+    return f"v{row.to_version or row.from_version}"
+
+
+@app.command()
+def changes(
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Only changes detected after now minus 24h, 7d, 30m, 2w, or an ISO time.",
+    ),
+    site: str = typer.Option(None, "--site", help="Only this site (profile name)."),
+    kind: list[str] = typer.Option(
+        None, "--kind", help="new, edited, claimed_update, removed or restored (repeatable)."
+    ),
+    output: str = typer.Option("table", "--format", help="table or json"),
+    data: Path = DataOption,
+    html: Path = typer.Option(None, "--html", help="Also write the HTML change report here."),
+    replay: str = typer.Option(
+        None, "--replay-base", help="pywb collection URL for the report's replay links."
+    ),
+) -> None:
+    """Print what changed in the archived stories, with per-language diffs (- red, + green)."""
+    import json
+
+    from archive.catalog import open_catalog
+    from archive.report import KINDS, recent_changes, write_change_report
+
+    unknown = set(kind or []) - set(KINDS)
+    if unknown:
+        raise typer.BadParameter(f"unknown kind {sorted(unknown)}; choose from {', '.join(KINDS)}")
+    if output not in ("table", "json"):
+        raise typer.BadParameter("--format is table or json")
+    moment = _parse_since(since)
+    db_path = data / "archive.duckdb"
+    con = open_catalog(db_path, read_only=True)
+    try:
+        rows = recent_changes(con, since=moment, site=site, kinds=kind or None)
+        if html:
+            write_change_report(
+                con, html, since=moment, site=site, kinds=kind or None,
+                warc_dir=data / "warcs", replay_base=replay,
+            )  # fmt: skip
+    finally:
+        con.close()
+    where = Console(stderr=True)
+    if output == "json":
+        print(json.dumps([r.to_json_dict() for r in rows], ensure_ascii=False, default=str))
+    else:
+        from rich.text import Text
+
+        table = Table(title="story changes", expand=True)
+        table.add_column("detected (UTC)", ratio=1)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("story", ratio=2)
+        table.add_column("change", ratio=1)
+        table.add_column("diff", ratio=4)
+        for r in rows:
+            title = Text(r.title_en or "")
+            title.append("\n" + (r.title_zh or ""))
+            title.append(f"\n{r.site} {r.article_id}", style="dim")
+            detected = r.detected_at.strftime("%Y-%m-%d %H:%M:%S")
+            table.add_row(detected, r.kind, title, Text(_change_summary(r)), _diff_text(r.diff))
+        console.print(table)
+    where.print(f"{len(rows)} changes from {db_path.resolve()}")
+    if html:
+        where.print(f"HTML report: {html.resolve()}")
+
+
+@app.command()
+def history(
+    story: str = typer.Argument(
+        ..., help="The story's article_id, canonical URL or any URL of it."
+    ),
+    data: Path = DataOption,
+    output: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Show a story's versions and the diffs between consecutive versions."""
+    import json
+
+    from archive.catalog import open_catalog
+    from archive.report import find_story, recent_changes, story_versions
+
+    db_path = data / "archive.duckdb"
+    con = open_catalog(db_path, read_only=True)
+    try:
+        article_id = find_story(con, story)
+        if article_id is None:
+            Console(stderr=True).print(f"no story {story!r} in {db_path.resolve()}", markup=False)
+            raise typer.Exit(1)
+        versions = story_versions(con, article_id)
+        events = recent_changes(con, article_id=article_id)
+    finally:
+        con.close()
+    if output == "json":
+        document = {
+            "article_id": article_id,
+            "versions": versions,
+            "changes": [e.to_json_dict() for e in events],
+        }
+        print(json.dumps(document, ensure_ascii=False, default=str))
+    else:
+        from rich.text import Text
+
+        table = Table(title=article_id, expand=True)
+        table.add_column("version", no_wrap=True)
+        table.add_column("captured (UTC)", ratio=1)
+        table.add_column("content hash", ratio=1, overflow="fold")
+        table.add_column("title", ratio=2)
+        table.add_column("capture", ratio=1, overflow="fold")
+        for v in versions:
+            title = Text(v["title_en"] or "")
+            title.append("\n" + (v["title_zh"] or ""))
+            capture = Text(f"{v['warc_file']}\n@{v['warc_offset']}", style="dim")
+            captured = v["captured_at"].strftime("%Y-%m-%d %H:%M:%S")
+            table.add_row(str(v["version"]), captured, v["content_hash"], title, capture)
+        console.print(table)
+        for e in events:
+            head = Text(f"{e.detected_at:%Y-%m-%d %H:%M:%S} {e.kind} ", style="bold")
+            head.append(_change_summary(e))
+            console.print(head)
+            if e.diff:
+                console.print(_diff_text(e.diff))
+    Console(stderr=True).print(f"{len(versions)} versions from {db_path.resolve()}")
+
+
 if __name__ == "__main__":
     app()

@@ -18,7 +18,8 @@ PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <p class="byline">Updated 2h ago · 更新于 2小时前</p>
 <p lang="en">Three frontier labs agreed on a shared model card format covering evaluations,
 training data summaries and known failure modes.</p>
-<p lang="zh">三家前沿实验室就统一的模型卡格式达成一致，内容涵盖评测、训练数据摘要和已知失效模式。</p>
+<p lang="zh">三家前沿实验室就统一的模型卡格式达成一致，
+内容涵盖评测、训练数据摘要和已知失效模式。</p>
 </article></body></html>"""
 
 
