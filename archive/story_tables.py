@@ -20,7 +20,7 @@ import pyarrow as pa
 from archive.dedup.groups import PageSignals, group_pages
 from archive.dedup.near import find_near_duplicates
 from archive.dedup.urls import normalize_url
-from archive.story_content import content_hash, field_fingerprints, has_story_text
+from archive.story_content import field_fingerprints, has_story_text
 from archive.story_history import Sighting, story_history
 
 log = logging.getLogger(__name__)
@@ -41,10 +41,10 @@ def _signals(con: duckdb.DuckDBPyConnection) -> tuple[list[PageSignals], dict[st
     records: dict[str, dict] = {}
     signals = []
     rows = con.execute(
-        "SELECT capture_id, url, captured_at, record FROM extractions "
+        "SELECT capture_id, url, captured_at, record, content_hash FROM extractions "
         "WHERE error IS NULL ORDER BY captured_at, capture_id"
     ).fetchall()
-    for capture_id, url, captured_at, raw in rows:
+    for capture_id, url, captured_at, raw, digest in rows:
         record = json.loads(raw)
         records[capture_id] = record
         signals.append(
@@ -55,7 +55,7 @@ def _signals(con: duckdb.DuckDBPyConnection) -> tuple[list[PageSignals], dict[st
                 amp_url=record.get("amp_url"),
                 mobile_url=record.get("mobile_url"),
                 alternates=record.get("language_alternates") or {},
-                content_hash=content_hash(record) if has_story_text(record) else None,
+                content_hash=digest if has_story_text(record) else None,
             )
         )
     redirects = con.execute(
