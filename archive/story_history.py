@@ -8,6 +8,7 @@ without a content change, removal (404/410) and restoration.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -114,15 +115,22 @@ def _batches(sightings: list[Sighting]) -> list[list[Sighting]]:
 
 
 def story_history(
-    sightings: list[Sighting], reasons: dict[str, str], records: dict[str, dict]
+    sightings: list[Sighting],
+    reasons: dict[str, str],
+    records: dict[str, dict],
+    sitemap_claims: Callable[[str | None, str | None], bool] = lambda before, after: False,
 ) -> History:
-    """Versions and changes of one story from its sightings (oldest first)."""
+    """Versions and changes of one story from its sightings (oldest first).
+
+    `sitemap_claims(run_before, run_after)` says whether the site's sitemap moved the story's
+    lastmod between two crawl runs, which claims an update as a moved dateModified does."""
     content_urls = {u for u, r in reasons.items() if r in CONTENT_REASONS}
     own = [s for s in sightings if s.url in content_urls]
     order = sorted(content_urls, key=lambda u: (reasons[u] != "canonical", u))
     history = History()
     latest: dict[str, dict] = {}
     last_claim: datetime | None = None
+    last_run: str | None = None
     for batch in _batches(own or sightings):
         seen = [
             s for s in batch
@@ -143,6 +151,7 @@ def story_history(
         merged = merge_pages([latest[u] for u in order if u in latest] or list(latest.values()))
         digest = content_hash(merged)
         claim = _claim(merged)
+        claimed = _claim_moved(last_claim, claim) or sitemap_claims(last_run, anchor.run_id)
         previous = history.versions[-1] if history.versions else None
         if history.status == "removed":
             history.status = "live"
@@ -163,13 +172,14 @@ def story_history(
                 fields = changed_fields(previous.record, merged)
                 history.changes.append(
                     Change("edited", anchor.captured_at, anchor.capture_id, previous.number,
-                           version.number, fields, _claim_moved(last_claim, claim),
+                           version.number, fields, claimed,
                            version_diff(previous.record, merged, fields))
                 )  # fmt: skip
-        elif _claim_moved(last_claim, claim):
+        elif claimed:
             history.changes.append(
                 Change("claimed_update", anchor.captured_at, anchor.capture_id,
                        previous.number, previous.number, (), True)
             )  # fmt: skip
         last_claim = claim or last_claim
+        last_run = anchor.run_id
     return history

@@ -12,6 +12,7 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urljoin
 
 import duckdb
@@ -20,6 +21,7 @@ import pyarrow as pa
 from archive.dedup.groups import PageSignals, group_pages
 from archive.dedup.near import find_near_duplicates
 from archive.dedup.urls import normalize_url
+from archive.sitemaps import lastmod_moved, sitemap_lastmods
 from archive.story_content import field_fingerprints, has_story_text
 from archive.story_history import Sighting, story_history
 
@@ -117,16 +119,23 @@ def _site_of(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     ).fetchall())  # fmt: skip
 
 
-def derive_story_tables(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, int]:
     """Rebuild articles, article_versions, paragraph_pairs, article_urls, article_captures and
     near_duplicates from extractions and captures, atomically."""
     stories, records, memberships = _group(con)
+    lastmods = sitemap_lastmods(con, warc_dir)
     sites = _site_of(con)
     articles, versions, pairs, captures, docs, changes = [], [], [], [], [], []
     url_rows = []
     kept: set[str] = set()
     for key, story in sorted(stories.items()):
-        history = story_history(story.sightings, story.reasons, records)
+        content_urls = [u for u, r in story.reasons.items() if r in ("canonical", "hreflang")]
+        history = story_history(
+            story.sightings,
+            story.reasons,
+            records,
+            lambda before, after, urls=content_urls: lastmod_moved(lastmods, before, after, urls),
+        )
         story_versions, status = history.versions, history.status
         if not story_versions:
             continue  # a listing or an error page: no story text was ever seen

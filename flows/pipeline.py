@@ -52,7 +52,7 @@ def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport
     try:
         report = ingest_warcs(con, warcs)
         extracted = extract_pending(con, data_dir / "warcs")
-        tables = derive_story_tables(con)
+        tables = derive_story_tables(con, data_dir / "warcs")
         log.info("extracted %d story captures; derived %s", extracted, tables)
         return report
     finally:
