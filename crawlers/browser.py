@@ -92,6 +92,10 @@ class BrowserNetworkLog:
         task = asyncio.ensure_future(self._capture(response))
         self._pending.setdefault(page, []).append(task)
 
+    def forget(self, page) -> None:
+        for task in self._pending.pop(page, []):
+            task.cancel()
+
     async def drain(self, page) -> list[BrowserCapture]:
         tasks = self._pending.pop(page, [])
         results = await asyncio.gather(*tasks, return_exceptions=True)

@@ -87,6 +87,14 @@ class WarcRecorderMiddleware:
             self.record(exchange_from_scrapy(request, response), held=request.meta.get(HELD_META))
         return response
 
+    async def process_exception(self, request: Request, exception: Exception, spider: Spider):
+        """A browser page whose load failed is still open (we asked to keep it): close it."""
+        page = request.meta.pop("playwright_page", None)
+        if page is not None:
+            self.browser_log.forget(page)
+            await page.close()
+        return None
+
     def record(self, exchange: HttpExchange, held=None) -> WrittenRecord:
         """Archive one exchange as a full response or, when its payload is known, a revisit."""
         session = self.session
