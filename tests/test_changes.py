@@ -11,8 +11,8 @@ import pytest
 from flows.pipeline import archive_profiles, reindex
 from tests.sites import DemoSites
 
-# One crawl shared by the module: its tests must run on the same xdist worker, in order.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("changes-scenario")]
+# One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
+pytestmark = pytest.mark.slow
 
 SITES = ("aggregator", "translated")
 

@@ -18,6 +18,7 @@ from flows.pipeline import archive_profiles
 from tests.replay import CHROMIUM_ARGS, chromium_path
 from tests.sites import DemoSites
 
+# One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow
 
 runner = CliRunner()

@@ -16,8 +16,8 @@ import pytest
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
 from tests.sites import DemoSites
 
-# One crawl shared by the module: its tests must run on the same xdist worker, in order.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stories-crawl")]
+# One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
+pytestmark = pytest.mark.slow
 
 PUBLIC = ("articles", "article_versions", "paragraph_pairs", "article_urls", "article_captures",
           "near_duplicates", "changes", "captures", "fetch_errors")  # fmt: skip

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .language import _HAN, detect_language, han_share
+from .language import _HAN, NEEDS_MODEL, detect_language, han_share, script_language
+
+PAGE_SAMPLE = 400  # characters of a page's longest paragraphs read by the language model
 
 
 @dataclass(frozen=True)
@@ -21,16 +23,46 @@ class Paragraph:
 
 def label(paragraphs: list[str]) -> list[Paragraph]:
     """Each paragraph with its language; an EN+ZH paragraph becomes two."""
-    out = []
-    for text in paragraphs:
-        for part in split_mixed(text):
-            out.append(Paragraph(part, detect_language(part)))
+    parts = [part for text in paragraphs for part in split_mixed(text)]
+    scripts = [script_language(part) for part in parts]
+    if _mostly_english(parts, scripts):
+        # Every letter-bearing paragraph that is not Chinese is English on such a page (the
+        # rule below would relabel it so anyway): no need to ask the model paragraph by paragraph.
+        return [
+            Paragraph(part, lang if lang in ("zh", None) else "en")
+            for part, lang in zip(parts, scripts, strict=True)
+        ]
+    out = [Paragraph(part, detect_language(part)) for part in parts]
     # A Latin-script paragraph the model calls, say, 'de' on an EN/ZH page is nearly always
     # English it misread (names, quotes, lists); it follows the page's main Latin language.
+    main = _main_latin(out)
     return [
-        p if p.lang in ("en", "zh", None) or p.lang == _main_latin(out) else Paragraph(p.text, "en")
+        p if p.lang in ("en", "zh", None) or p.lang == main else Paragraph(p.text, "en")
         for p in out
     ]
+
+
+def _mostly_english(parts: list[str], scripts: list[str | None]) -> bool:
+    """The page's main non-Chinese language is English: the paragraphs the writing system
+    cannot place are read by the model once, as a sample of their longest paragraphs, and
+    weighed by size against those it can (Japanese, Korean), as `_main_latin` weighs them."""
+    unplaced = [part for part, lang in zip(parts, scripts, strict=True) if lang == NEEDS_MODEL]
+    if not unplaced:
+        return False
+    sizes: dict[str, int] = {}
+    for part, lang in zip(parts, scripts, strict=True):
+        if lang not in (None, "zh", NEEDS_MODEL):
+            sizes[lang] = sizes.get(lang, 0) + len(part)
+    sample, length = [], 0
+    for part in sorted(unplaced, key=len, reverse=True):
+        if length >= PAGE_SAMPLE:
+            break
+        sample.append(part)
+        length += len(part)
+    if detect_language(" ".join(sample)[:PAGE_SAMPLE]) != "en":
+        return False  # another main language, or a mixed page: paragraph by paragraph
+    english = sum(len(part) for part in unplaced)
+    return all(english >= size for size in sizes.values())
 
 
 def _main_latin(paragraphs: list[Paragraph]) -> str:

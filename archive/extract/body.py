@@ -11,11 +11,12 @@ import copy
 import re
 from functools import lru_cache
 
-import trafilatura
 from lxml import etree
-from trafilatura.settings import use_config
+from trafilatura.core import bare_extraction, determine_returnstring
+from trafilatura.settings import Extractor, use_config
 
-from .dates import RELATIVE_TIME
+from .dates import RELATIVE_TIME, may_hold_relative_time
+from .rules import select
 
 # Words in a class or id that mark a block as furniture rather than article text.
 NOISE_WORDS = {
@@ -30,6 +31,7 @@ _COUNTER = re.compile(
 )
 PROSE_PARAGRAPH = 150  # characters
 PROSE_PARAGRAPHS = 3
+FAST_MIN_BLOCKS = 3  # fewer blocks from the fast path: run trafilatura's full cascade
 _LEFTOVER = re.compile(r"^(?:updated|更新于|发布于|published|posted)?[\s:：·|/]*$", re.I)
 
 
@@ -48,7 +50,7 @@ def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
         if NOISE_WORDS.intersection(words) and not holds_prose(el):
             doomed.append(el)
     for selector in extra_selectors or []:
-        doomed.extend(tree.cssselect(selector))
+        doomed.extend(select(tree, selector))
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
@@ -67,20 +69,14 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
     `dense_script`: the page is mostly Chinese, where a character carries about a word, so
     trafilatura's length thresholds (counted in characters) are scaled down to match.
     """
-    xml = trafilatura.extract(
-        copy.deepcopy(tree),
-        url=url,
-        config=_config(dense_script),
-        output_format="xml",
-        include_comments=False,
-        include_tables=True,  # tables in the prose are content; key-data tables are gone by now
-        include_images=False,
-        deduplicate=False,
-    )
-    if not xml:
-        return []
-    root = etree.fromstring(xml.encode("utf-8"))
-    main = root.find("main")
+    # The fast path (trafilatura's own extractor only) is as good as the full cascade on
+    # ordinary article pages (article-extraction-benchmark F1 0.965 against 0.962) at about
+    # half the cost; its fallback comparison with readability/jusText earns its keep where the
+    # main extractor struggles: Chinese pages (on zh-news-gne the fast path keeps navigation
+    # on 4 of 62 pages), and pages where it found next to nothing or one undivided block.
+    main = None if dense_script else _extracted_main(tree, url, dense_script, fast=True)
+    if main is None or len(main) < FAST_MIN_BLOCKS:
+        main = _extracted_main(tree, url, dense_script, fast=False)
     if main is None:
         return []
     # Text loose in <main> (trafilatura leaves a paragraph without <p> as the tail of the
@@ -99,6 +95,34 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
     return [p for p in paragraphs if p and not is_noise(p)]
 
 
+def _extracted_main(tree, url: str | None, dense_script: bool, fast: bool):
+    """trafilatura's XML <main>, or None. bare_extraction + determine_returnstring is what
+    trafilatura.extract does for XML output, minus the content fingerprint it adds to the XML
+    header (never read here). bare_extraction copies a tree it is handed."""
+    options = copy.copy(_options(dense_script, fast))
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")  # as Extractor does
+    document = bare_extraction(tree, options=options)
+    xml = determine_returnstring(document, options) if document is not None else None
+    if not xml:
+        return None
+    return etree.fromstring(xml.encode("utf-8")).find("main")
+
+
+@lru_cache(maxsize=4)
+def _options(dense_script: bool, fast: bool) -> Extractor:
+    """Built once: reading the settings into an Extractor costs more than copying one."""
+    return Extractor(
+        config=_config(dense_script),
+        output_format="xml",
+        fast=fast,
+        comments=False,
+        tables=True,  # tables in the prose are content; key-data tables are gone by now
+        images=False,
+        dedup=False,
+    )
+
+
 @lru_cache(maxsize=2)
 def _config(dense_script: bool):
     config = use_config()
@@ -111,7 +135,7 @@ def _config(dense_script: bool):
 
 def body_from_selectors(tree, selectors: list[str]) -> list[str]:
     """A profile's `body` rule: every matched element is one paragraph."""
-    paragraphs = [_clean(el) for sel in selectors for el in tree.cssselect(sel)]
+    paragraphs = [_clean(el) for sel in selectors for el in select(tree, sel)]
     return [p for p in paragraphs if p and not is_noise(p)]
 
 
@@ -135,5 +159,7 @@ def is_noise(line: str) -> bool:
     """A line that is only a counter, a relative time or an empty 'Updated' label."""
     if _COUNTER.match(line):
         return True
+    if not may_hold_relative_time(line):
+        return False
     stripped = RELATIVE_TIME.sub(" ", line)
     return stripped != line and bool(_LEFTOVER.match(stripped.strip()))

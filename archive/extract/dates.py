@@ -70,6 +70,16 @@ RELATIVE_TIME = re.compile(
 )
 
 
+def may_hold_relative_time(text: str) -> bool:
+    """False when RELATIVE_TIME cannot match: every phrase it knows holds "ago", "just now",
+    刚 or a time unit before 前. A cheap test to run before the full regex over long text."""
+    lowered = text.lower()
+    return "ago" in lowered or "just now" in lowered or bool(_ZH_RELATIVE_HINT.search(text))
+
+
+_ZH_RELATIVE_HINT = re.compile(r"[秒钟分时天日周期]\s*之?前|刚")
+
+
 def to_utc(moment: datetime, default_zone: tzinfo = UTC) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=default_zone)

@@ -31,19 +31,39 @@ def han_share(text: str) -> float:
     return han / (han + words) if han + words else 0.0
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code ('en', 'zh', ...) or None for text without letters."""
+NEEDS_MODEL = "?"  # script_language's answer when the writing system does not decide
+
+
+def script_language(text: str) -> str | None:
+    """What the writing system alone says: 'zh', 'ja', 'ko', None (no letters), or
+    NEEDS_MODEL for Latin, Cyrillic, Arabic... text that only the model can tell apart."""
     han = len(_HAN.findall(text))
+    if not han and not _KANA.search(text) and not _HANGUL.search(text):
+        # The common case, Latin or another alphabet only: no need to count anything.
+        return NEEDS_MODEL if _LATIN.search(text) or _LETTER.search(text) else None
+    kana = len(_KANA.findall(text))
     latin = len(_LATIN.findall(text))
-    if _KANA.search(text) and han + len(_KANA.findall(text)) >= latin:
+    if kana and han + kana >= latin:
         return "ja"
     if _HANGUL.search(text) and len(_HANGUL.findall(text)) >= latin:
         return "ko"
     if han + latin == 0:
-        # Cyrillic, Greek, Arabic...: the model knows them; digits and symbols are no language.
-        return _identifier().classify(text)[0] if _LETTER.search(text) else None
-    if han_share(text) >= HAN_SHARE_FOR_CHINESE:
-        return "zh"
+        return NEEDS_MODEL if _LETTER.search(text) else None
+    if han and han / (han + len(_LATIN_WORD.findall(text))) >= HAN_SHARE_FOR_CHINESE:
+        return "zh"  # han_share(text), with the Han characters counted once
+    return NEEDS_MODEL
+
+
+@lru_cache(maxsize=16384)
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code ('en', 'zh', ...) or None for text without letters. Memoised: a page asks
+    about the same title or line several times, and a site repeats its furniture."""
+    found = script_language(text)
+    if found != NEEDS_MODEL:
+        return found
+    if not _HAN.search(text) and not _LATIN.search(text):
+        # Cyrillic, Greek, Arabic...: the model knows them.
+        return _identifier().classify(text)[0]
     return _latin_language(text)
 
 

@@ -7,7 +7,7 @@ record, which is what reindexing from the WARCs relies on.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
 
 from lxml import etree
@@ -20,13 +20,14 @@ from .dates import (
     find_dates,
     htmldate_guess,
     is_updated_label,
+    may_hold_relative_time,
     parse_date,
     relative_times,
 )
 from .decode import decode_html
 from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
-from .rules import ExtractRules, normalise_rules
+from .rules import ExtractRules, normalise_rules, select
 
 _DEK_WORDS = {"dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt"}
 _TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
@@ -64,7 +65,15 @@ class ExtractedStory:
 
     def to_json_dict(self) -> dict:
         """Plain JSON types (datetimes as ISO 8601 UTC) for `newsarc extract` and fixtures."""
-        data = asdict(self)
+        # What dataclasses.asdict gives, without its generic deep copy: every container is
+        # copied one level down (all values are strings and numbers), the caller may mutate it.
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        for key in ("language_alternates", "scores"):
+            data[key] = dict(data[key])
+        for key in ("tldr_en", "tldr_zh", "body_en", "body_zh", "body_other", "tags"):
+            data[key] = list(data[key])
+        data["key_data"] = [list(row) for row in self.key_data]
+        data["faq"] = [dict(entry) for entry in self.faq]
         for key in ("published_at", "updated_at"):
             if data[key] is not None:
                 data[key] = data[key].isoformat().replace("+00:00", "Z")
@@ -168,8 +177,10 @@ def _first_date(values):
 
 def _relative_byline(tree, captured_at):
     """The first element whose text is a relative time, read together with its siblings."""
+    if not may_hold_relative_time(tree.text_content()):
+        return None, None  # no text node can hold one either
     for node in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
-        if RELATIVE_TIME.search(node):
+        if may_hold_relative_time(node) and RELATIVE_TIME.search(node):
             holder = node.getparent()
             line = holder.getparent() if holder.getparent() is not None else holder
             return relative_times(sections.text_of(line), captured_at)
@@ -295,7 +306,7 @@ def _without_known_fields(
 
 
 def _select(tree, selectors):
-    return [el for sel in selectors or [] for el in tree.cssselect(sel)]
+    return [el for sel in selectors or [] for el in select(tree, sel)]
 
 
 def _first_text(tree, selectors) -> str | None:

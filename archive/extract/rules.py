@@ -7,7 +7,9 @@ A field with a rule is read from the matched elements; every other field stays g
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from cssselect import SelectorError
 from lxml.cssselect import CSSSelector
@@ -40,3 +42,13 @@ def normalise_rules(rules: ExtractRules | None) -> dict[str, list[str]]:
                 ) from exc
         out[field] = selectors
     return out
+
+
+def select(tree, selector: str) -> list:
+    """`tree.cssselect(selector)` with the selector compiled once (per thread) and reused."""
+    return _compiled(selector, threading.get_ident())(tree)
+
+
+@lru_cache(maxsize=1024)
+def _compiled(selector: str, _thread: int) -> CSSSelector:
+    return CSSSelector(selector, translator="html")

@@ -12,6 +12,7 @@ import re
 from lxml import html as lxml_html
 
 from .language import detect_language
+from .rules import select
 
 _TLDR = re.compile(
     r"tl;?dr|key ?points|key takeaways|takeaways|highlights|要点|摘要|太长不看|划重点", re.I
@@ -30,7 +31,7 @@ def text_of(element) -> str:
 def find_blocks(tree, kind: str, selectors: list[str] | None = None) -> list:
     """Elements holding one kind of block ('tldr', 'faq', 'key_data', 'scores')."""
     if selectors:
-        return [el for sel in selectors for el in tree.cssselect(sel)]
+        return [el for sel in selectors for el in select(tree, sel)]
     pattern = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}.get(kind)
     found: list = []
     taken: set = set()  # the same lxml proxies as `found`, for a constant-time ancestor check
