@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from archive.story_history import field_paragraphs
+
 KINDS = ("new", "edited", "claimed_update", "removed", "restored")
 LANGUAGES = {"en": "English", "zh": "中文", "": "Both languages"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
@@ -337,7 +339,7 @@ def _diffs(change: ChangeRow, ctx: _Context) -> str:
 
 def _field_rows(change: ChangeRow, name: str, old: dict | None, new: dict | None) -> str:
     if old and new:
-        before, after = _paragraphs(old.get(name)), _paragraphs(new.get(name))
+        before, after = field_paragraphs(old.get(name)), field_paragraphs(new.get(name))
     else:  # versions not in the catalog: fall back to the stored diff lines
         lines = diff_blocks(change.diff).get(name, [])
         before = [line[1:] for line in lines if line.startswith("-")]
@@ -354,19 +356,6 @@ def _version_head(version: dict | None, fallback: str, ctx: _Context) -> str:
         f"v{_e(version['version'])} · {_e(_when(version['captured_at']))}"
         f'<br><span class="capture">{capture}</span>'
     )
-
-
-def _paragraphs(value: object) -> list[str]:
-    """A field as the paragraphs (lines) the diff compares: FAQ pairs and tables flattened."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in sorted(value.items())]
-    if isinstance(value, list | tuple):
-        return [line for item in value for line in _paragraphs(item)]
-    return [str(value)]
 
 
 def _side_by_side(old: list[str], new: list[str]) -> str:

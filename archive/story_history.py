@@ -82,21 +82,26 @@ def changed_fields(old: dict, new: dict) -> tuple[str, ...]:
     return tuple(name for name in CONTENT_FIELDS if a[name] != b[name])
 
 
-def _lines(value: object) -> list[str]:
+def field_paragraphs(value: object) -> list[str]:
+    """A field as the paragraphs (lines) a diff compares: FAQ pairs and tables flattened."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         return [f"{k}: {v}" for k, v in sorted(value.items())]
-    return [line for item in value for line in _lines(item)]
+    if isinstance(value, list | tuple):
+        return [line for item in value for line in field_paragraphs(item)]
+    return [str(value)]
 
 
 def version_diff(old: dict, new: dict, fields: tuple[str, ...]) -> str:
     """Paragraph-level diff of the changed fields, each labelled with its field and language."""
     parts = []
     for name in fields:
-        lines = difflib.unified_diff(_lines(old.get(name)), _lines(new.get(name)), lineterm="", n=0)
+        lines = difflib.unified_diff(
+            field_paragraphs(old.get(name)), field_paragraphs(new.get(name)), lineterm="", n=0
+        )
         body = [line for line in lines if not line.startswith(("---", "+++", "@@"))]
         if body:
             parts.append(f"[{name}]\n" + "\n".join(body))
