@@ -9,12 +9,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archive.errors import NewsarcError
 from crawlers.profile import load_profile
 
 log = logging.getLogger(__name__)
 
 
-class CrawlFailed(RuntimeError):
+class CrawlFailed(NewsarcError):
     """The crawl process died or timed out; what it archived so far stays on disk."""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
@@ -42,9 +43,11 @@ def _print_run(run, data_dir: Path) -> None:
             str(failures),
             str(len(crawl.warc_files)),
         )
-    for path, reason in run.failures.items():
-        table.add_row(path, "-", "-", "-", "-", "FAILED", reason.splitlines()[0])
+    for path in run.failures:
+        table.add_row(Path(path).stem, "-", "-", "-", "-", "FAILED", "-")
     console.print(table)
+    for reason in run.failures.values():
+        console.print(f"[red]failed:[/red] {escape(reason)}", highlight=False)
     if run.ingest:
         console.print(
             f"catalog: {run.ingest.records_added} records added, "

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archive.catalog import IngestReport, ingest_warcs, open_catalog
 from archive.cdxj import index_warc, merge_index
+from archive.errors import NewsarcError
 from archive.story_captures import extract_pending
 from archive.story_tables import derive_story_tables
 from crawlers.run import CrawlFailed, CrawlResult, run_crawl
@@ -99,7 +100,7 @@ def archive_profiles(
         for path, future in futures.items():
             try:
                 run.crawls.append(future.result())
-            except CrawlFailed as exc:
+            except (CrawlFailed, NewsarcError) as exc:
                 log.error("%s", exc)
                 run.failures[str(path)] = str(exc)
     run.ingest = ingest_data_dir(data_dir)
