@@ -37,7 +37,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tomllib
 from dataclasses import asdict, dataclass, field
@@ -46,6 +45,7 @@ from pathlib import Path
 
 from archive.warc_reader import iter_capture_rows
 from benchmarks.machine import machine as describe_machine
+from benchmarks.machine import run_measured
 from tests.sites.bulk import PER_LIST
 from tests.sites.demo import DemoSites
 
@@ -93,22 +93,9 @@ def run_crawl(profile: Path, data_dir: Path, *, mode: str, record: bool = True) 
     command += ["--data", str(data_dir)] + ([] if record else ["--no-record"])
     output = data_dir / "crawl-output.txt"
     self_before = resource.getrusage(resource.RUSAGE_SELF)
-    with output.open("wb") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-        killer = threading.Timer(CRAWL_TIMEOUT_SECONDS, child.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)
-        except BaseException:  # e.g. Ctrl-C: do not leave the crawl running
-            child.kill()
-            child.wait()
-            raise
-        finally:
-            killer.cancel()
-        seconds = time.perf_counter() - started
+    child = run_measured(command, output, cwd=REPO, timeout=CRAWL_TIMEOUT_SECONDS)
+    seconds, usage = child.wall_seconds, child.usage
     self_after = resource.getrusage(resource.RUSAGE_SELF)
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
     if child.returncode != 0:
         tail = output.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"{mode} crawl exited with {child.returncode} ({data_dir}):\n{tail}")

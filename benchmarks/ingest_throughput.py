@@ -46,7 +46,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tomllib
 import zlib
@@ -56,6 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.machine import machine as describe_machine
+from benchmarks.machine import run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest_throughput.json"
@@ -207,21 +207,8 @@ def run_child(args: list[str], log_file: Path) -> tuple[dict, float, float, floa
     result_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "benchmarks.ingest_throughput", "--child", *args]
     command.append(str(result_file))
-    with log_file.open("wb") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-        killer = threading.Timer(CHILD_TIMEOUT_SECONDS, child.kill)
-        killer.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)
-        except BaseException:  # e.g. Ctrl-C: do not leave the child running
-            child.kill()
-            child.wait()
-            raise
-        finally:
-            killer.cancel()
-        wall = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
+    child = run_measured(command, log_file, cwd=REPO, timeout=CHILD_TIMEOUT_SECONDS)
+    wall, usage = child.wall_seconds, child.usage
     if child.returncode != 0 or not result_file.exists():
         tail = log_file.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise SystemExit(f"child {args[0]} exited with {child.returncode}:\n{tail}")

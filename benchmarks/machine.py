@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import re
+import resource
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -40,3 +45,32 @@ def machine(*packages: str) -> dict:
         "python": platform.python_version(),
         **{name: package_version(name) for name in packages},
     }
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    returncode: int
+    wall_seconds: float
+    usage: resource.struct_rusage  # the child's own CPU times and peak RSS (from wait4)
+
+
+def run_measured(command: list[str], output: Path, *, cwd: Path, timeout: float) -> ChildRun:
+    """Run `command` with stdout+stderr to `output`; measure its wall time, CPU and peak RSS.
+
+    The child is killed after `timeout` seconds, or when the benchmark itself is interrupted."""
+    with output.open("wb") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        killer = threading.Timer(timeout, child.kill)
+        killer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        except BaseException:  # e.g. Ctrl-C: do not leave the child running
+            child.kill()
+            child.wait()
+            raise
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
+    return ChildRun(child.returncode, wall, usage)
