@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from cronsim import CronSim, CronSimError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from archive.errors import BadProfile
 
@@ -83,6 +93,39 @@ class Revisit(_Section):
     stable_fraction: Annotated[float, Field(gt=0, le=1)] = 0.25
 
 
+class Schedule(_Section):
+    """When `newsarc serve` crawls the site on its own: a cron line or an interval, not both."""
+
+    cron: str | None = None  # five fields, e.g. "17 * * * *" (hourly at :17)
+    interval_minutes: Annotated[float | None, Field(gt=0)] = None
+    timezone: str = "UTC"  # IANA name; cron lines are read in this zone
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_line(cls, cron: str | None) -> str | None:
+        if cron is not None:
+            try:
+                CronSim(cron, datetime(2000, 1, 1))
+            except CronSimError as exc:
+                raise ValueError(f"{cron!r} is not a cron line (five fields): {exc}") from exc
+        return cron
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{zone!r} is not an IANA time zone such as 'Asia/Shanghai'") from None
+        return zone
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Schedule:
+        if (self.cron is None) == (self.interval_minutes is None):
+            raise ValueError("give exactly one of cron or interval_minutes")
+        return self
+
+
 class Warc(_Section):
     prefix: str | None = None
     max_file_bytes: Annotated[int, Field(ge=1_000_000)] = 1_000_000_000
@@ -106,6 +149,7 @@ class SiteProfile(BaseModel):
     revisit: Revisit = Field(default_factory=Revisit)
     warc: Warc = Field(default_factory=Warc)
     warcinfo: dict[str, str] = Field(default_factory=dict)
+    schedule: Schedule | None = None  # only `newsarc serve` reads it
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("allowed_domains")

@@ -104,6 +104,8 @@ def crawl_settings(
             **archiving,
         },
         "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100} if record else {},
+        "EXTENSIONS": {"crawlers.progress.CrawlProgress": 500},
+        "NEWSARC_PROGRESS_INTERVAL": 1.0,
         "NEWSARC_WARC_DIR": str(data_dir / "warcs"),
         "NEWSARC_WARC_PREFIX": profile.warc_prefix,
         "NEWSARC_WARC_MAX_BYTES": profile.warc.max_file_bytes,

@@ -1,8 +1,10 @@
 """Prefect flows over the plain pipeline functions (STYLE.md section 5: thin flows).
 
-The work lives in `crawlers.run.run_crawl` and `flows.pipeline`; this module only adds what
-Prefect is for: retries on the crawl, a fan-out with a concurrency limit, a final state that says
-which site failed, and a Markdown artifact per run that a person can read.
+The work lives in `crawlers.run.run_crawl`, `flows.pipeline` and `flows.archive_checks`; this
+module only adds what Prefect is for: retries with backoff where a failure can pass (a crawl that
+died, a catalog another process is writing), caching where it saves real work (a site already
+crawled in this round, a WARC file already checked), a fan-out with a concurrency limit, a final
+state that says which site failed, and a Markdown artifact per run that a person can read.
 
 Without a ``PREFECT_API_URL`` Prefect starts a temporary local API on the first flow call in a
 process, so nothing has to be installed or running to use these flows.
@@ -10,28 +12,44 @@ process, so nothing has to be installed or running to use these flows.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from pathlib import Path
 
-import duckdb
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.task_runners import ThreadPoolTaskRunner
+from flows.prefect_env import apply_prefect_defaults
 
-from archive.recovery import verify_warc
-from crawlers.profile import load_profile
-from crawlers.run import CrawlFailed, CrawlResult, run_crawl
-from flows.pipeline import closed_warcs, export_tables, ingest_data_dir, reindex
+apply_prefect_defaults()
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect.tasks import exponential_backoff  # noqa: E402
+
+from archive.errors import CatalogLocked  # noqa: E402
+from crawlers.profile import load_profile  # noqa: E402
+from crawlers.run import CrawlFailed, CrawlResult, run_crawl  # noqa: E402
+from flows.archive_checks import (  # noqa: E402
+    WarcCheck,
+    catalog_problems,
+    check_warc,
+    index_problems,
+)
+from flows.pipeline import closed_warcs, export_tables, ingest_data_dir, reindex  # noqa: E402
+from flows.rounds import ArchiveRound  # noqa: E402
+from flows.run_summary import (  # noqa: E402
+    failures_by_kind,
+    markdown,
+    summarise,
+    verify_problem,
+)
 
 # DuckDB allows one writer per file, and one process cannot hold the same file both read-write and
-# read-only. Every catalog open in this module goes through this lock, so ingest tasks never run
-# concurrently and summaries never read while an ingest writes. (One process only: flows that
-# share a data directory across machines or processes must not ingest at the same time.)
+# read-only. Every catalog open in this module's process goes through this lock. Other processes
+# (a second served flow run, another machine) get `CatalogLocked`, which the catalog tasks retry
+# with backoff.
 _CATALOG_LOCK = threading.Lock()
-
-_MAX_LISTED_CHANGES = 30
 
 
 class SiteUnreachable(CrawlFailed):
@@ -39,27 +57,73 @@ class SiteUnreachable(CrawlFailed):
 
 
 class SitesFailed(RuntimeError):
-    """Raised by `archive_all` after ingesting the good sites; names each failed site and why."""
+    """Raised by `archive_all` after ingesting the good sites; names each failed site and why.
+
+    ``summary`` is the run's summary (the CLI prints it even when the run failed)."""
+
+    def __init__(self, message: str, summary: dict | None = None) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+    def __reduce__(self):  # Prefect may pickle the exception into the flow's final state
+        return (type(self), (str(self), self.summary))
+
+
+class ArchiveDamaged(RuntimeError):
+    """Raised by `verify_archive` when a WARC, an index or the catalog disagrees with the files."""
+
+
+def _catalog_busy(task, task_run, state) -> bool:
+    """Retry only when another process holds the catalog; any other error is final."""
+    try:
+        state.result()
+    except CatalogLocked:
+        return True
+    except Exception:  # noqa: BLE001 - anything else is a real failure, reported as such
+        return False
+    return False
+
+
+_CATALOG_RETRIES = {
+    "retries": 6,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=5),  # 5, 10, 20, 40, 80, 160 s
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _catalog_busy,
+}
+
+
+def _results_storage(data_dir: Path) -> Path:
+    """Cached task results live with the data they describe, so any process sharing `data` finds
+    them (not in one user's ~/.prefect)."""
+    return (data_dir / "prefect-results").resolve()
 
 
 # -- tasks ------------------------------------------------------------------------------------
 
 
-@task(retries=2, retry_delay_seconds=[5, 30], cache_policy=NO_CACHE)
-def crawl_task(profile_path: Path, data_dir: Path, timeout: float = 3600) -> CrawlResult:
+def _crawl_cache_key(context, parameters: dict) -> str:
+    profile = str(Path(parameters["profile_path"]).resolve())
+    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:16]
+    return f"crawl-{parameters['round_id']}-{digest}"
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], cache_key_fn=_crawl_cache_key, persist_result=True)
+def crawl_task(
+    profile_path: Path, data_dir: Path, round_id: str, timeout: float = 3600
+) -> CrawlResult:
     """Crawl one site profile (a `crawlers.crawl` subprocess with a timeout).
 
     Reads the profile TOML, the site, and the job state in ``data_dir/jobs/<profile>/``; writes
-    new WARC files to ``data_dir/warcs/`` and the job's state and ``stats.json``. Running it twice
-    changes nothing already archived: a killed run is resumed from its job directory, and a
-    finished one is followed by an incremental crawl (conditional GETs, revisit records), never by
-    duplicate captures. Fails (and is retried) when the process dies, times out, or receives no
-    response at all.
+    new WARC files to ``data_dir/warcs/`` and the job's state, progress and ``stats.json``.
+    Idempotent: cached per (round, profile), so a flow run again after being killed does not crawl
+    a site again that this round already crawled; a crawl that was itself killed resumes from its
+    job directory, serving pages it had archived from its WARCs, never writing them twice. Fails
+    (and is retried, resuming) when the process dies, times out, or receives no response at all.
     """
     logger = get_run_logger()
     logger.info("crawling %s into %s", profile_path, data_dir)
     result = run_crawl(profile_path, data_dir, timeout=timeout)
-    failures = _failures_by_kind(result)
+    failures = failures_by_kind(result)
     if result.pages == 0 and failures:
         kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(failures.items()))
         raise SiteUnreachable(f"crawl of {result.profile} received no response ({kinds})")
@@ -69,15 +133,16 @@ def crawl_task(profile_path: Path, data_dir: Path, timeout: float = 3600) -> Cra
     return result
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, **_CATALOG_RETRIES)
 def ingest_task(data_dir: Path) -> dict[str, int]:
-    """Bring every closed WARC in ``data_dir/warcs/`` into the catalog.
+    """Bring every closed WARC in ``data_dir/warcs/`` into the catalog, and detect changes.
 
     Reads the WARC files and ``data_dir/archive.duckdb``; writes CDXJ indexes next to the WARCs,
-    the merged ``index.cdxj``, and the catalog tables. Running it twice changes nothing: a WARC
-    whose sha256 is already in ``warc_files`` is skipped, each capture is extracted once, and the
-    derived story tables are rebuilt as a function of what the WARCs hold. Holds the module's
-    catalog lock, because DuckDB has one writer per file.
+    the merged ``index.cdxj``, the catalog tables and the story versions and changes derived
+    from them. Idempotent, and not cached by Prefect because the catalog is its own cache: a WARC
+    whose sha256 is already in ``warc_files`` is skipped, each capture is extracted once, and
+    the derived story tables are a function of what the WARCs hold (a Prefect cache would go stale
+    when the catalog is rebuilt). Retried with backoff while another process holds the catalog.
     """
     logger = get_run_logger()
     with _CATALOG_LOCK:
@@ -95,62 +160,141 @@ def ingest_task(data_dir: Path) -> dict[str, int]:
     }
 
 
-@task(cache_policy=NO_CACHE)
-def verify_task(data_dir: Path) -> dict:
-    """Check what the archive holds: every closed WARC intact, every catalogued file present.
+def _warc_cache_key(context, parameters: dict) -> str:
+    """A closed WARC is never written again; a file that did change has another size or mtime."""
+    path = Path(parameters["path"])
+    stat = path.stat()
+    return f"warc-check-{path.name}-{stat.st_size}-{stat.st_mtime_ns}"
 
-    Reads every ``data_dir/warcs/*.warc.gz`` (each gzip member checked with zlib, see
-    `archive.recovery.verify_warc`) and ``captures.warc_file`` from the catalog, read-only. Writes
-    nothing, so running it twice changes nothing. Returns a summary; ``ok`` is False when a file is
-    damaged or a catalogued WARC file is missing.
+
+@task(cache_key_fn=_warc_cache_key, persist_result=True)
+def check_warc_task(path: Path) -> WarcCheck:
+    """Check one closed WARC file: gzip framing, one record per member, every digest (warcio).
+
+    Reads the file; writes nothing but its cached result. Cached by file name, size and mtime,
+    so a flow run again (after a failure, or re-verifying) does not read an unchanged file again.
     """
-    logger = get_run_logger()
+    return check_warc(path)
+
+
+@task(cache_policy=NO_CACHE, **_CATALOG_RETRIES)
+def catalog_check_task(data_dir: Path, checks: list[WarcCheck], complete: bool) -> list[str]:
+    """Compare the CDXJ indexes and the catalog (read-only) with the checked files.
+
+    Writes nothing, so running it twice changes nothing; returns the problems found."""
     warc_dir = data_dir / "warcs"
-    files = closed_warcs(data_dir)
-    damaged: dict[str, str] = {}
-    records = 0
-    checked = 0
-    for path in files:
-        report = verify_warc(path)
-        records += report.records
-        checked += report.bytes_checked
-        if not report.ok:
-            damaged[path.name] = f"{report.problem} at byte {report.problem_offset}"
-    catalogued = _catalog_rows(data_dir, "SELECT DISTINCT warc_file FROM captures ORDER BY 1")
-    missing = [name for (name,) in catalogued if not (warc_dir / name).exists()]
-    still_open = sorted(p.name for p in warc_dir.glob("*.open")) if warc_dir.exists() else []
-    summary = {
-        "ok": not damaged and not missing,
-        "files": len(files),
-        "records": records,
-        "bytes": checked,
-        "damaged": damaged,
-        "missing": missing,
-        "open": still_open,
-    }
-    for name, problem in damaged.items():
-        logger.error("damaged WARC %s: %s", name, problem)
-    for name in missing:
-        logger.error("catalogued WARC file missing: %s", name)
-    logger.info("verified %d WARC files, %d records, %d bytes", len(files), records, checked)
-    return summary
+    problems = index_problems(warc_dir, checks, complete=complete)
+    with _CATALOG_LOCK:
+        problems += catalog_problems(data_dir / "archive.duckdb", warc_dir, checks)
+    return problems
+
+
+@task(cache_policy=NO_CACHE, **_CATALOG_RETRIES)
+def summary_task(
+    data_dir: Path,
+    crawls: list[CrawlResult],
+    failures: dict[str, str],
+    verify: dict,
+    duration: float,
+) -> dict:
+    """The run's summary (`flows.run_summary.summarise`); reads the catalog, writes nothing."""
+    with _CATALOG_LOCK:
+        return summarise(data_dir, crawls, failures, verify, duration)
 
 
 # -- flows ------------------------------------------------------------------------------------
 
 
-@flow(name="crawl-site", log_prints=False)
-def crawl_site(profile: Path, data: Path = Path("data"), timeout: float = 3600) -> dict:
-    """Crawl one site, ingest, verify, publish a Markdown summary; returns the summary."""
+def _verify_new_files(data_dir: Path, crawls: list[CrawlResult]) -> dict:
+    """Check the WARC files this run wrote, and that the catalog and indexes agree with them."""
+    storage = _results_storage(data_dir)
+    check = check_warc_task.with_options(result_storage=storage)
+    paths = [p for crawl in crawls for p in crawl.warc_files if p.exists()]
+    checks = [check(path) for path in paths]
+    problems = [f"{c.name}: {p}" for c in checks for p in c.problems]
+    problems += catalog_check_task(data_dir, checks, complete=False)
+    for problem in problems:
+        get_run_logger().error("%s", problem)
+    return {
+        "ok": not problems,
+        "files": len(checks),
+        "records": sum(c.records for c in checks),
+        "problems": problems,
+    }
+
+
+def _archive_round(
+    profiles: list[Path],
+    data: Path,
+    *,
+    max_parallel: int,
+    timeout: float,
+    crawl_retries: int | None,
+    artifact_key: str,
+) -> dict:
+    """Crawl every profile of one round (a failing site never stops the others), ingest once,
+    verify what was written, publish the summary; raises `SitesFailed` naming the failures."""
+    logger = get_run_logger()
     started = time.monotonic()
-    crawl = crawl_task(profile, data, timeout)
-    ingest = ingest_task(data)
-    verify = verify_task(data)
-    summary = _summarise(data, [crawl], {}, ingest, verify, time.monotonic() - started)
-    _publish(summary, key=f"crawl-{_artifact_slug(crawl.profile)}")
+    archive_round = ArchiveRound.begin(data, profiles)
+    if archive_round.resumed:
+        logger.warning("resuming the unfinished round %s", archive_round.round_id)
+    crawl = crawl_task.with_options(result_storage=_results_storage(data))
+    if crawl_retries is not None:
+        crawl = crawl.with_options(retries=crawl_retries)
+    crawls: list[CrawlResult] = []
+    failures: dict[str, str] = {}
+    with ThreadPoolTaskRunner(max_workers=max(1, max_parallel)) as runner:
+        futures = {
+            path: runner.submit(
+                crawl,
+                {
+                    "profile_path": path,
+                    "data_dir": data,
+                    "round_id": archive_round.round_id,
+                    "timeout": timeout,
+                },
+            )
+            for path in profiles
+        }
+        for path, future in futures.items():
+            future.wait()
+            outcome = future.state.result(raise_on_failure=False)
+            if isinstance(outcome, BaseException):
+                failures[_site_label(path)] = f"{type(outcome).__name__}: {outcome}"
+                logger.error("site %s failed: %s", path, outcome)
+            else:
+                crawls.append(outcome)
+    ingest_task(data)
+    verify = _verify_new_files(data, crawls)
+    summary = summary_task(data, crawls, failures, verify, time.monotonic() - started)
+    create_markdown_artifact(
+        markdown=markdown(summary), key=artifact_key, description="newsarc crawl run summary"
+    )
+    archive_round.finish()
+    problems = [f"{site}: {why}" for site, why in failures.items()]
     if not verify["ok"]:
-        raise RuntimeError(_verify_problem(verify))
+        problems.append(verify_problem(verify))
+    if problems:
+        raise SitesFailed(
+            f"{len(failures)} of {len(profiles)} sites failed; the others were archived.\n"
+            + "\n".join(problems),
+            summary,
+        )
     return summary
+
+
+@flow(name="crawl-site")
+def crawl_site(profile: Path, data: Path = Path("data"), timeout: float = 3600) -> dict:
+    """Crawl one site, ingest and detect changes, verify what was written, publish a summary."""
+    return _archive_round(
+        [profile],
+        data,
+        max_parallel=1,
+        timeout=timeout,
+        crawl_retries=None,
+        artifact_key=f"crawl-{_artifact_slug(_site_name(profile))}",
+    )
 
 
 @flow(name="archive-all")
@@ -167,37 +311,49 @@ def archive_all(
     then does the run fail, with a message naming each failed profile and why.
     `crawl_retries` overrides the crawl task's retries (0 for a quick failure).
     """
-    logger = get_run_logger()
-    started = time.monotonic()
-    crawl = crawl_task if crawl_retries is None else crawl_task.with_options(retries=crawl_retries)
-    crawls: list[CrawlResult] = []
-    failures: dict[str, str] = {}
-    with ThreadPoolTaskRunner(max_workers=max(1, max_parallel)) as runner:
-        futures = {
-            path: runner.submit(crawl, {"profile_path": path, "data_dir": data, "timeout": timeout})
-            for path in profiles
-        }
-        for path, future in futures.items():
-            future.wait()
-            outcome = future.state.result(raise_on_failure=False)
-            if isinstance(outcome, BaseException):
-                failures[_site_label(path)] = f"{type(outcome).__name__}: {outcome}"
-                logger.error("site %s failed: %s", path, outcome)
-            else:
-                crawls.append(outcome)
-    ingest = ingest_task(data)
-    verify = verify_task(data)
-    summary = _summarise(data, crawls, failures, ingest, verify, time.monotonic() - started)
-    _publish(summary, key="archive-all")
-    problems = [f"{site}: {why}" for site, why in failures.items()]
-    if not verify["ok"]:
-        problems.append(_verify_problem(verify))
+    return _archive_round(
+        profiles,
+        data,
+        max_parallel=max_parallel,
+        timeout=timeout,
+        crawl_retries=crawl_retries,
+        artifact_key="archive-all",
+    )
+
+
+@flow(name="verify-archive")
+def verify_archive(data: Path = Path("data")) -> dict:
+    """Check every closed WARC (framing and digests, warcio), its CDXJ index, the merged index,
+    and that `warc_files` and `captures` agree with the files; fails naming every problem."""
+    files = closed_warcs(data)
+    # A full audit reads every byte again: bit rot does not change a file's size or mtime.
+    check = check_warc_task.with_options(result_storage=_results_storage(data), refresh_cache=True)
+    futures = check.map(files)
+    checks = [future.result() for future in futures]
+    problems = [f"{c.name}: {p}" for c in checks for p in c.problems]
+    problems += catalog_check_task(data, checks, complete=True)
+    report = {
+        "ok": not problems,
+        "files": len(checks),
+        "records": sum(c.records for c in checks),
+        "bytes": sum(c.size for c in checks),
+        "problems": problems,
+    }
+    lines = [
+        "# newsarc archive verification",
+        "",
+        f"{report['files']} WARC files, {report['records']} records, {report['bytes']:,} bytes:"
+        f" {'all intact and consistent with the catalog' if report['ok'] else 'PROBLEMS'}",
+        "",
+        *[f"- {p}" for p in problems],
+    ]
+    create_markdown_artifact(
+        markdown="\n".join(lines) + "\n", key="verify-archive", description="newsarc verification"
+    )
     if problems:
-        raise SitesFailed(
-            f"{len(failures)} of {len(profiles)} sites failed; the others were archived.\n"
-            + "\n".join(problems)
-        )
-    return summary
+        raise ArchiveDamaged(f"{len(problems)} problems: " + "; ".join(problems))
+    get_run_logger().info("verified %d WARC files, %d records", report["files"], report["records"])
+    return report
 
 
 @flow(name="reindex")
@@ -218,12 +374,14 @@ def export_flow(data: Path = Path("data"), out: Path = Path("export")) -> list[s
     return [str(p) for p in written]
 
 
-# -- summaries --------------------------------------------------------------------------------
+# -- names ------------------------------------------------------------------------------------
 
 
-def _failures_by_kind(result: CrawlResult) -> dict[str, int]:
-    prefix = "newsarc/failures/"
-    return {k[len(prefix) :]: int(v) for k, v in result.stats.items() if k.startswith(prefix)}
+def _site_name(path: Path) -> str:
+    try:
+        return load_profile(path).name
+    except Exception:  # noqa: BLE001 - the crawl task reports an unreadable profile properly
+        return Path(path).stem
 
 
 def _site_label(path: Path) -> str:
@@ -237,126 +395,3 @@ def _site_label(path: Path) -> str:
 def _artifact_slug(name: str) -> str:
     """Artifact keys allow only lowercase letters, digits and dashes."""
     return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "site"
-
-
-def _catalog_rows(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    db = data_dir / "archive.duckdb"
-    if not db.exists():
-        return []
-    with _CATALOG_LOCK:
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
-
-
-def _verify_problem(verify: dict) -> str:
-    parts = [f"{name}: {why}" for name, why in verify["damaged"].items()]
-    parts += [f"{name}: catalogued but missing" for name in verify["missing"]]
-    return "archive verification failed: " + "; ".join(parts)
-
-
-def _summarise(
-    data: Path,
-    crawls: list[CrawlResult],
-    failures: dict[str, str],
-    ingest: dict[str, int],
-    verify: dict,
-    duration: float,
-) -> dict:
-    """What this run did, from the crawl stats and (read-only) the catalog after ingest."""
-    run_ids = [c.stats["newsarc/run_id"] for c in crawls if c.stats.get("newsarc/run_id")]
-    changes: dict[str, int] = {}
-    listed: list[dict] = []
-    if run_ids:
-        marks = ", ".join("?" for _ in run_ids)
-        this_run = f"""
-            FROM changes ch JOIN captures c ON c.record_id = ch.capture_id
-            LEFT JOIN articles a ON a.article_id = ch.article_id
-            WHERE c.run_id IN ({marks})"""  # noqa: S608 - only placeholders are interpolated
-        changes = dict(
-            _catalog_rows(data, f"SELECT ch.kind, count(*) {this_run} GROUP BY 1", run_ids)
-        )
-        rows = _catalog_rows(
-            data,
-            "SELECT ch.kind, a.canonical_url, coalesce(a.title_en, a.title_zh, a.canonical_url)"
-            f" {this_run} ORDER BY ch.detected_at, a.canonical_url LIMIT {_MAX_LISTED_CHANGES}",
-            run_ids,
-        )
-        listed = [{"kind": k, "url": u, "title": t} for k, u, t in rows]
-    errors: dict[str, int] = {}
-    warc_files: list[Path] = []
-    for crawl in crawls:
-        for kind, n in _failures_by_kind(crawl).items():
-            errors[kind] = errors.get(kind, 0) + n
-        warc_files += [p for p in crawl.warc_files if p.exists()]
-
-    def total(key: str) -> int:
-        return sum(int(c.stats.get(key, 0)) for c in crawls)
-
-    return {
-        "sites": [c.profile for c in crawls],
-        "failed_sites": failures,
-        "pages_fetched": sum(c.pages for c in crawls),
-        "responses": total("newsarc/warc/response"),
-        "revisits_identical": total("newsarc/warc/revisit_identical"),
-        "not_modified_304": total("newsarc/warc/revisit_not_modified"),
-        "errors_by_kind": errors,
-        "warc_files": len(warc_files),
-        "warc_bytes": sum(p.stat().st_size for p in warc_files),
-        "new_stories": changes.get("new", 0),
-        "changes_by_kind": changes,
-        "changes": listed,
-        "ingest": ingest,
-        "verify": {k: verify[k] for k in ("ok", "files", "records", "damaged", "missing")},
-        "duration_seconds": round(duration, 1),
-    }
-
-
-def _markdown(summary: dict) -> str:
-    def table(title: str, counts: dict) -> list[str]:
-        if not counts:
-            return [f"**{title}:** none", ""]
-        rows = [f"| {k} | {v} |" for k, v in sorted(counts.items())]
-        return [f"**{title}**", "", "| kind | count |", "|---|---:|", *rows, ""]
-
-    lines = ["# newsarc run summary", ""]
-    if summary["failed_sites"]:
-        lines += ["## Failed sites", ""]
-        lines += [
-            f"- **{site}**: {why.splitlines()[0]}" for site, why in summary["failed_sites"].items()
-        ]
-        lines.append("")
-    lines += [
-        "| | |",
-        "|---|---:|",
-        f"| sites crawled | {', '.join(summary['sites']) or 'none'} |",
-        f"| pages fetched | {summary['pages_fetched']} |",
-        f"| responses | {summary['responses']} |",
-        f"| revisits (identical payload) | {summary['revisits_identical']} |",
-        f"| 304 not modified | {summary['not_modified_304']} |",
-        f"| WARC files written | {summary['warc_files']} |",
-        f"| WARC bytes written | {summary['warc_bytes']:,} |",
-        f"| new stories | {summary['new_stories']} |",
-        f"| duration | {summary['duration_seconds']} s |",
-        "",
-    ]
-    lines += table("Changes by kind", summary["changes_by_kind"])
-    lines += table("Errors by kind", summary["errors_by_kind"])
-    if summary["changes"]:
-        lines += ["**Changes**", ""]
-        lines += [f"- {c['kind']}: [{c['title']}]({c['url']})" for c in summary["changes"]]
-        lines.append("")
-    verify = summary["verify"]
-    status = "all intact" if verify["ok"] else _verify_problem(verify)
-    lines.append(
-        f"**Verification:** {verify['files']} WARC files, {verify['records']} records, {status}"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _publish(summary: dict, key: str) -> None:
-    create_markdown_artifact(
-        markdown=_markdown(summary), key=key, description="newsarc crawl run summary"
-    )

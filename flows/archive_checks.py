@@ -1,0 +1,145 @@
+"""Is the archive what the catalog says it is? Checks of WARC files, CDXJ indexes and `captures`.
+
+Plain functions (the `verify_archive` flow wraps them). They only read: WARC files, the indexes
+beside them, and the catalog opened read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archive.catalog import open_catalog
+from archive.cdxj import MERGED_NAME, index_path
+from archive.recovery import verify_warc
+
+# cdxj-indexer's default record types: one index line per record of these types.
+INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
+
+
+@dataclass(frozen=True)
+class WarcCheck:
+    """One closed WARC file: its size, digest, records by type, and what is wrong with it."""
+
+    name: str
+    size: int
+    sha256: str
+    records: int
+    record_types: dict[str, int]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_warc(path: Path) -> WarcCheck:
+    """Every gzip member complete and one record (`verify_warc`), every digest right (warcio)."""
+    framing = verify_warc(path)
+    problems = []
+    if not framing.ok:
+        problems.append(f"{framing.problem} at byte {framing.problem_offset}")
+    else:
+        problems += _digest_problems(path)
+    return WarcCheck(
+        name=path.name,
+        size=path.stat().st_size,
+        sha256=_sha256(path),
+        records=framing.records,
+        record_types=dict(framing.record_types),
+        problems=problems,
+    )
+
+
+def _digest_problems(path: Path) -> list[str]:
+    """What `warcio check` reports: block and payload digests that do not match the bytes."""
+    problems = []
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream, check_digests=True)
+        try:
+            for record in records:
+                stream_out = record.content_stream()
+                while stream_out.read(1 << 20):
+                    pass
+                if record.digest_checker.passed is False:
+                    where = f"record at byte {records.get_record_offset()}"
+                    problems += [f"{where}: {p}" for p in record.digest_checker.problems]
+        except ArchiveLoadFailed as exc:
+            problems.append(f"unreadable: {exc}")
+    return problems
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def index_problems(warc_dir: Path, checks: list[WarcCheck], *, complete: bool) -> list[str]:
+    """Each file's CDXJ has one line per indexed record; if `checks` cover every closed WARC
+    (`complete`), the merged index has exactly all of their lines."""
+    problems = []
+    expected_total = 0
+    for check in checks:
+        expected = sum(check.record_types.get(t, 0) for t in INDEXED_TYPES)
+        expected_total += expected
+        index = index_path(warc_dir / check.name)
+        if not index.exists():
+            problems.append(f"{check.name}: no CDXJ index")
+        elif (lines := _count_lines(index)) != expected:
+            problems.append(f"{index.name}: {lines} lines for {expected} indexed records")
+    merged = warc_dir / MERGED_NAME
+    if complete and checks:
+        if not merged.exists():
+            problems.append(f"{MERGED_NAME} is missing")
+        elif (lines := _count_lines(merged)) != expected_total:
+            problems.append(f"{MERGED_NAME}: {lines} lines for {expected_total} indexed records")
+    return problems
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle)
+
+
+def catalog_problems(db_path: Path, warc_dir: Path, checks: list[WarcCheck]) -> list[str]:
+    """`warc_files` and `captures` agree with the checked files (same size, digest and record
+    count), and every file the catalog names is on disk."""
+    if not db_path.exists():
+        return [f"{db_path.name}: no catalog"] if checks else []
+    con = open_catalog(db_path, read_only=True)
+    try:
+        files = {
+            name: (size, sha256, count)
+            for name, size, sha256, count in con.execute(
+                "SELECT warc_file, size, sha256, record_count FROM warc_files"
+            ).fetchall()
+        }
+        captured = dict(
+            con.execute("SELECT warc_file, count(*) FROM captures GROUP BY warc_file").fetchall()
+        )
+    finally:
+        con.close()
+    problems = []
+    for check in checks:
+        if check.name not in files:
+            problems.append(f"{check.name}: not in the catalog (run `newsarc ingest`)")
+            continue
+        size, sha256, count = files[check.name]
+        if (size, sha256) != (check.size, check.sha256):
+            problems.append(f"{check.name}: size or sha256 differs from when it was ingested")
+        if count != check.records or captured.get(check.name, 0) != check.records:
+            problems.append(
+                f"{check.name}: {check.records} records in the file, {count} in warc_files, "
+                f"{captured.get(check.name, 0)} in captures"
+            )
+    for name in sorted(set(files) | set(captured)):
+        if not (warc_dir / name).exists():
+            problems.append(f"{name}: catalogued, but the file is missing")
+    return problems
