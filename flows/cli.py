@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -27,33 +28,72 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
-def _print_run(run, data_dir: Path) -> None:
+QuietOption = typer.Option(False, "--quiet", "-q", help="No progress and no table; errors only.")
+JsonOption = typer.Option(False, "--json", help="Print the run summary as JSON on stdout.")
+ParallelOption = typer.Option(2, "--parallel", help="Sites crawled at the same time.")
+VerboseOption = typer.Option(False, "--verbose", "-v", help="Prefect's INFO logs too.")
+
+
+def _archive(
+    profiles: list[Path], data: Path, *, parallel: int, quiet: bool, as_json: bool, verbose: bool
+) -> None:
+    """Run the `archive-all` flow with a live display, then print its summary; exit 1 on failure."""
+    from flows.prefect_env import apply_prefect_defaults
+
+    apply_prefect_defaults(log_level="INFO" if verbose else "WARNING")
+    from rich.live import Live
+
+    from flows.prefect_flows import archive_all
+    from flows.progress import CrawlBoard
+
+    _setup_logging(verbose)
+    if quiet or as_json:
+        state = archive_all(profiles, data, max_parallel=parallel, return_state=True)
+    else:
+        board = CrawlBoard(data, profiles)
+        with Live(board, console=console, refresh_per_second=2, transient=True):
+            state = archive_all(profiles, data, max_parallel=parallel, return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    failed = not state.is_completed()
+    summary = outcome if not failed else getattr(outcome, "summary", None)
+    if as_json:
+        error = state.message if failed else None
+        print(json.dumps({"ok": not failed, "error": error, "summary": summary}, default=str))
+    elif failed and summary is None:  # the run broke before it could summarise
+        Console(stderr=True).print(f"[red]failed:[/red] {escape(str(outcome))}", highlight=False)
+    elif failed and quiet:
+        for site, why in summary["failed_sites"].items():
+            Console(stderr=True).print(f"failed: {site}: {why.splitlines()[0]}", markup=False)
+    elif not quiet:
+        _print_summary(summary, data)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: dict, data_dir: Path) -> None:
     table = Table(title="newsarc crawl")
-    for column in ("profile", "pages", "responses", "revisits", "304s", "failures", "WARC files"):
-        table.add_column(column, no_wrap=column == "profile")
-    for crawl in run.crawls:
-        s = crawl.stats
-        failures = sum(v for k, v in s.items() if k.startswith("newsarc/failures/"))
-        table.add_row(
-            crawl.profile,
-            str(crawl.pages),
-            str(s.get("newsarc/warc/response", 0)),
-            str(s.get("newsarc/warc/revisit_identical", 0)),
-            str(s.get("newsarc/warc/revisit_not_modified", 0)),
-            str(failures),
-            str(len(crawl.warc_files)),
-        )
-    for path in run.failures:
-        table.add_row(Path(path).stem, "-", "-", "-", "-", "FAILED", "-")
+    columns = ("site", "pages", "responses", "revisits", "304s", "errors", "WARC files")
+    for column in columns:
+        table.add_column(column, no_wrap=column == "site")
+    for row in summary["per_site"]:
+        if row["status"] == "failed":
+            table.add_row(row["site"], "-", "-", "-", "-", "FAILED", "-")
+            continue
+        numbers = ("pages", "responses", "revisits", "not_modified", "errors", "warc_files")
+        table.add_row(row["site"], *(str(row[key]) for key in numbers))
     console.print(table)
-    for reason in run.failures.values():
-        console.print(f"[red]failed:[/red] {escape(reason)}", highlight=False)
-    if run.ingest:
-        console.print(
-            f"catalog: {run.ingest.records_added} records added, "
-            f"{run.ingest.errors_added} fetch errors"
-        )
-        _print_story_counts(data_dir)
+    for site, why in summary["failed_sites"].items():
+        console.print(f"[red]failed:[/red] {escape(site)}: {escape(why)}", highlight=False)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["changes_by_kind"].items()))
+    console.print(
+        f"this run: {summary['pages_fetched']} pages, {summary['new_stories']} new stories, "
+        f"changes: {kinds or 'none'}, {summary['warc_files']} WARC files "
+        f"({summary['warc_bytes']:,} bytes), {summary['duration_seconds']} s"
+    )
+    if not summary["verify"]["ok"]:
+        for problem in summary["verify"]["problems"]:
+            console.print(f"[red]verify:[/red] {escape(problem)}", highlight=False)
+    _print_story_counts(data_dir)
     console.print(f"WARC files: {(data_dir / 'warcs').resolve()}")
     console.print(f"DuckDB:     {(data_dir / 'archive.duckdb').resolve()}")
 
@@ -61,7 +101,10 @@ def _print_run(run, data_dir: Path) -> None:
 def _print_story_counts(data_dir: Path) -> None:
     from archive.catalog import open_catalog
 
-    con = open_catalog(data_dir / "archive.duckdb", read_only=True)
+    db_path = data_dir / "archive.duckdb"
+    if not db_path.exists():
+        return
+    con = open_catalog(db_path, read_only=True)
     try:
         stories, versions = con.execute(
             "SELECT count(*), coalesce(sum(version_count), 0) FROM articles"
@@ -70,23 +113,21 @@ def _print_story_counts(data_dir: Path) -> None:
         changes = ", ".join(f"{n} {kind}" for kind, n in kinds.fetchall()) or "none"
     finally:
         con.close()
-    console.print(f"stories: {stories} ({versions} versions); changes: {changes}")
+    console.print(f"archive: {stories} stories ({versions} versions); changes: {changes}")
 
 
 @app.command()
 def crawl(
     profiles: list[Path] = typer.Argument(..., help="Site profile TOML files."),
     data: Path = DataOption,
-    verbose: bool = typer.Option(False, "--verbose", "-v"),
+    parallel: int = ParallelOption,
+    quiet: bool = QuietOption,
+    as_json: bool = JsonOption,
+    verbose: bool = VerboseOption,
 ) -> None:
-    """Crawl the given site profiles into WARC files and catalog them in DuckDB."""
-    from flows.pipeline import archive_profiles
-
-    _setup_logging(verbose)
-    run = archive_profiles(profiles, data)
-    _print_run(run, data)
-    if run.failures:
-        raise typer.Exit(1)
+    """Crawl the given site profiles into WARC files and catalog them in DuckDB (Prefect flow
+    `archive-all`: live progress, then a summary table; a failing site never stops the others)."""
+    _archive(profiles, data, parallel=parallel, quiet=quiet, as_json=as_json, verbose=verbose)
 
 
 def _demo_sites():
@@ -104,22 +145,77 @@ def _demo_sites():
 @app.command()
 def demo(
     data: Path = DataOption,
-    verbose: bool = typer.Option(False, "--verbose", "-v"),
+    quiet: bool = QuietOption,
+    as_json: bool = JsonOption,
+    verbose: bool = VerboseOption,
 ) -> None:
-    """Start the bundled demo news sites on loopback and archive them."""
-    from flows.pipeline import archive_profiles
-
-    _setup_logging(verbose)
+    """Start the bundled demo news sites on loopback and archive them (as `newsarc crawl`)."""
     demo_sites = _demo_sites()
     with demo_sites(ports=DEMO_PORTS) as sites:
         profiles = sites.write_profiles(data / "profiles")
-        console.print(
-            f"demo sites: {', '.join(sites.base_url(n) for n in ('aggregator', 'translated'))}"
-        )
-        run = archive_profiles([profiles["aggregator"], profiles["translated"]], data)
-    _print_run(run, data)
-    if run.failures:
+        if not (quiet or as_json):
+            urls = ", ".join(sites.base_url(n) for n in ("aggregator", "translated"))
+            console.print(f"demo sites: {urls}")
+        _archive(
+            [profiles["aggregator"], profiles["translated"]], data,
+            parallel=2, quiet=quiet, as_json=as_json, verbose=verbose,
+        )  # fmt: skip
+
+
+@app.command()
+def serve(
+    profiles: list[Path] = typer.Argument(..., help="Site profile TOML files."),
+    data: Path = DataOption,
+    limit: int = typer.Option(2, "--limit", help="Flow runs at the same time."),
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server (and UI)."),
+) -> None:
+    """Serve the flows as Prefect deployments: each profile's crawl on its [schedule], the rest
+    on demand. Without PREFECT_API_URL a local Prefect server (UI included) runs alongside."""
+    import os
+
+    from flows.prefect_env import apply_prefect_defaults
+
+    apply_prefect_defaults(log_level="INFO")
+    _setup_logging(False)
+    if os.environ.get("PREFECT_API_URL"):
+        _serve(profiles, data, limit)
+        return
+    from flows.local_server import LocalPrefectServer
+
+    log = data / "logs" / "prefect-server.log"
+    console.print(f"starting a local Prefect server on 127.0.0.1:{port} (log: {log.resolve()})")
+    with LocalPrefectServer(port, log=log) as server:
+        os.environ["PREFECT_API_URL"] = server.api_url
+        console.print(f"Prefect UI: {server.api_url.removesuffix('/api')}")
+        _serve(profiles, data, limit)
+
+
+def _serve(profiles: list[Path], data: Path, limit: int) -> None:
+    from prefect import serve as prefect_serve
+
+    from flows.deployments import site_deployments
+
+    prefect_serve(*site_deployments(profiles, data), limit=limit)
+
+
+@app.command()
+def verify(data: Path = DataOption) -> None:
+    """Check every WARC (framing and digests), its CDXJ index and the catalog against the files."""
+    from flows.prefect_env import apply_prefect_defaults
+
+    apply_prefect_defaults(log_level="WARNING")
+    from flows.prefect_flows import verify_archive
+
+    state = verify_archive(data, return_state=True)
+    if not state.is_completed():
+        Console(stderr=True).print(f"[red]{escape(state.message or 'failed')}", highlight=False)
         raise typer.Exit(1)
+    report = state.result()
+    console.print(
+        f"{report['files']} WARC files, {report['records']} records, {report['bytes']:,} bytes: "
+        "intact, indexed and catalogued"
+    )
+    console.print(f"WARC files: {(data / 'warcs').resolve()}")
 
 
 @app.command()
