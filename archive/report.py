@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from archive.story_history import field_paragraphs
+from archive.story_diff import field_paragraphs
 
 KINDS = ("new", "edited", "claimed_update", "removed", "restored")
 LANGUAGES = {"en": "English", "zh": "中文", "": "Both languages"}

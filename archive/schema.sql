@@ -95,7 +95,13 @@ CREATE TABLE IF NOT EXISTS extractions (
     rendered     BOOLEAN NOT NULL,
     content_hash VARCHAR,
     record       JSON,
-    error        VARCHAR
+    error        VARCHAR,
+    node         VARCHAR,
+    story_text   BOOLEAN,
+    filled       INTEGER,
+    fingerprints VARCHAR[],
+    claim        TIMESTAMPTZ,
+    signals      VARCHAR
 );
 
 COMMENT ON TABLE extractions IS 'Internal: one extracted record per story capture (static story response or rendered DOM). The analyst tables are derived from it.';
@@ -105,10 +111,17 @@ COMMENT ON COLUMN extractions.rendered IS 'True when extracted from a browser-re
 COMMENT ON COLUMN extractions.content_hash IS 'Hash of the normalised content fields (archive/story_content.py); equal = no visible change.';
 COMMENT ON COLUMN extractions.record IS 'The full extracted record (archive/extract ExtractedStory as JSON).';
 COMMENT ON COLUMN extractions.error IS 'Why extraction failed, if it did (the capture stays archived; nothing else is lost).';
+COMMENT ON COLUMN extractions.node IS 'The page URL normalised (archive/dedup/urls.py): how captures of one URL are found whatever its spelling.';
+COMMENT ON COLUMN extractions.story_text IS 'The record has a title and body text in some language (a story page, not a listing or error page).';
+COMMENT ON COLUMN extractions.filled IS 'Bit i set when field i of story_content.MERGED_FIELDS is non-empty: which fields this page can give a story merged from its language pages.';
+COMMENT ON COLUMN extractions.fingerprints IS 'Fingerprint of each story_content.CONTENT_FIELDS value, normalised ('''' when empty), compared in SQL to find versions and changed fields.';
+COMMENT ON COLUMN extractions.claim IS 'The update time the page claims (updated_at), UTC.';
+COMMENT ON COLUMN extractions.signals IS 'What the page says about which story it is (canonical, AMP, mobile, hreflang URLs; its content hash when it is a story page), as canonical JSON.';
 
 -- ---------------------------------------------------------------------------------------------
--- Stories. Derived from `extractions` + `captures` by archive/story_tables.py, rebuilt as a whole
--- in one transaction at every ingest, so they always equal what a reindex from the WARCs gives.
+-- Stories. Derived from `extractions` + `captures` by archive/story_tables.py, incrementally: each
+-- ingest folds in only the captures of WARC files not derived yet (see the internal tables at the
+-- end), and a reindex (every file new, no state) gives the same rows.
 -- ---------------------------------------------------------------------------------------------
 
 CREATE TABLE IF NOT EXISTS articles (
@@ -232,3 +245,90 @@ COMMENT ON COLUMN changes.fields IS 'Changed content fields, per language: title
 COMMENT ON COLUMN changes.claimed IS 'For edited: true if the page claimed the update (Updated marker or dateModified moved), false for a silent edit.';
 COMMENT ON COLUMN changes.diff IS 'Paragraph-level diff of the changed fields, each block headed [field].';
 COMMENT ON COLUMN changes.capture_id IS 'The capture (captures.record_id) that showed the change.';
+
+-- ---------------------------------------------------------------------------------------------
+-- Internal state of the incremental story derivation (archive/story_tables.py). Everything here
+-- is rebuilt by a reindex; none of it is part of the public schema.
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS derived_warcs (
+    warc_file         VARCHAR PRIMARY KEY,
+    derived_at        TIMESTAMPTZ NOT NULL,
+    stories_continued INTEGER NOT NULL,
+    stories_rebuilt   INTEGER NOT NULL
+);
+COMMENT ON TABLE derived_warcs IS 'Internal: WARC files whose captures are folded into the story tables (the derivation watermark), and what that derivation did: stories continued from their state, stories replayed from all their captures.';
+
+CREATE TABLE IF NOT EXISTS sightings (
+    capture_id    VARCHAR PRIMARY KEY,
+    node          VARCHAR NOT NULL,
+    url           VARCHAR NOT NULL,
+    captured_at   TIMESTAMPTZ NOT NULL,
+    status        INTEGER NOT NULL,
+    extraction_id VARCHAR,
+    run_id        VARCHAR,
+    profile       VARCHAR,
+    story_text    BOOLEAN NOT NULL,
+    filled        INTEGER,
+    fingerprints  VARCHAR[],
+    claim         TIMESTAMPTZ
+);
+COMMENT ON TABLE sightings IS 'Internal: every capture that can show a story page: extracted pages, revisits of them (extraction_id = the extraction of the payload they repeat) and 404/410 answers.';
+
+CREATE TABLE IF NOT EXISTS story_urls (
+    url       VARCHAR PRIMARY KEY,
+    node      VARCHAR NOT NULL,
+    story_key VARCHAR NOT NULL,
+    reason    VARCHAR NOT NULL
+);
+COMMENT ON TABLE story_urls IS 'Internal: the URL grouping for every URL seen or pointed to, stories without text included (article_urls holds those of stories).';
+
+CREATE TABLE IF NOT EXISTS page_signals (
+    url               VARCHAR NOT NULL,
+    node              VARCHAR NOT NULL,
+    signals           VARCHAR NOT NULL,
+    content           VARCHAR,
+    first_captured_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (url, signals)
+);
+COMMENT ON TABLE page_signals IS 'Internal: each distinct set of grouping signals a URL showed (canonical, AMP, mobile, hreflang links, content hash of a story page, redirect target), first seen when.';
+
+CREATE TABLE IF NOT EXISTS sitemap_lastmods (
+    run_id  VARCHAR NOT NULL,
+    node    VARCHAR NOT NULL,
+    lastmod VARCHAR NOT NULL,
+    PRIMARY KEY (run_id, node)
+);
+COMMENT ON TABLE sitemap_lastmods IS 'Internal: each story URL''s <lastmod> in the sitemaps archived by each crawl run.';
+
+CREATE TABLE IF NOT EXISTS story_state (
+    article_id    VARCHAR NOT NULL,
+    content_only  BOOLEAN NOT NULL,
+    version_count INTEGER NOT NULL,
+    last_hash     VARCHAR NOT NULL,
+    fingerprints  VARCHAR[] NOT NULL,
+    sources       VARCHAR[] NOT NULL,
+    last_claim    TIMESTAMPTZ,
+    last_run      VARCHAR,
+    last_look_run VARCHAR,
+    status        VARCHAR NOT NULL
+);
+COMMENT ON TABLE story_state IS 'Internal: where each story''s history stands after the last derivation, the seed of the next one: its latest version''s hash, field fingerprints and source extractions, last claimed update, last crawl run, status.';
+
+CREATE TABLE IF NOT EXISTS story_pages (
+    article_id VARCHAR NOT NULL,
+    url        VARCHAR NOT NULL,
+    merge_rank   INTEGER NOT NULL,
+    capture_id   VARCHAR NOT NULL,
+    filled       INTEGER NOT NULL,
+    fingerprints VARCHAR[] NOT NULL,
+    claim        TIMESTAMPTZ
+);
+COMMENT ON TABLE story_pages IS 'Internal: the latest extraction of each of a story''s pages; a story''s record merges them (canonical page first).';
+
+CREATE TABLE IF NOT EXISTS story_bands (
+    band       INTEGER NOT NULL,
+    band_hash  UBIGINT NOT NULL,
+    article_id VARCHAR NOT NULL
+);
+COMMENT ON TABLE story_bands IS 'Internal: LSH band keys of each signature; stories sharing a band are near-duplicate candidates.';

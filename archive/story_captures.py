@@ -20,8 +20,9 @@ import duckdb
 import pyarrow as pa
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.dedup.urls import normalize_url
 from archive.extract import extract
-from archive.story_content import content_hash
+from archive.story_content import content_hash, page_fingerprint, page_signals
 from archive.warc_reader import parse_warc_fields, read_http_response
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,12 @@ EXTRACTION_SCHEMA = pa.schema(
         ("content_hash", pa.string()),
         ("record", pa.string()),
         ("error", pa.string()),
+        ("node", pa.string()),
+        ("story_text", pa.bool_()),
+        ("filled", pa.int32()),
+        ("fingerprints", pa.list_(pa.string())),
+        ("claim", pa.timestamp("us", tz="UTC")),
+        ("signals", pa.string()),
     ]
 )
 
@@ -134,6 +141,12 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             "content_hash": None,
             "record": None,
             "error": None,
+            "node": normalize_url(capture.url),
+            "story_text": False,
+            "filled": 0,
+            "fingerprints": None,
+            "claim": None,
+            "signals": None,
         }
         try:
             body, headers = _load_page(capture, warc_dir)
@@ -141,6 +154,13 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             record = story.to_json_dict()
             row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True)
             row["content_hash"] = content_hash(record)
+            fingerprint = page_fingerprint(record)
+            row["story_text"] = fingerprint.story_text
+            row["filled"] = fingerprint.filled
+            row["fingerprints"] = fingerprint.fingerprints
+            row["claim"] = fingerprint.claim
+            content = row["content_hash"] if fingerprint.story_text else None
+            row["signals"] = page_signals(record, content)
         except Exception as exc:  # recorded, never fatal: one bad page must not stop ingest
             log.info("extraction failed for %s (%s): %r", capture.url, capture.capture_id, exc)
             row["error"] = f"{type(exc).__name__}: {exc}"
@@ -158,7 +178,8 @@ def extract_pending(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
         try:
             con.register("extraction_batch", batch)
             con.execute(
-                "INSERT INTO extractions SELECT * FROM extraction_batch ON CONFLICT DO NOTHING"
+                "INSERT INTO extractions BY NAME SELECT * FROM extraction_batch "
+                "ON CONFLICT DO NOTHING"
             )
             con.unregister("extraction_batch")
             con.execute("COMMIT")

@@ -14,11 +14,17 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 CONTENT_FIELDS = (
     "title_en", "title_zh", "summary_en", "summary_zh", "tldr_en", "tldr_zh",
     "body_en", "body_zh", "faq", "tags",
 )  # fmt: skip
+# A story seen through several pages (EN and ZH hreflang pages) is one record: each of these
+# fields comes from the first page, canonical first, that has it.
+MERGED_FIELDS = (*CONTENT_FIELDS, "paragraph_pairs", "published_at", "updated_at", "author",
+                 "scores", "key_data")  # fmt: skip
 
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -67,3 +73,43 @@ def has_story_text(record: dict) -> bool:
     """A page with a title and some body text in either language is a story."""
     has_title = bool(record.get("title_en") or record.get("title_zh"))
     return has_title and bool(record.get("body_en") or record.get("body_zh"))
+
+
+@dataclass(frozen=True)
+class PageFingerprint:
+    """What change detection needs of one extracted page, computed once at extraction so that
+    versions and changed fields can be found in SQL without reading the records again."""
+
+    story_text: bool
+    filled: int  # bit i: MERGED_FIELDS[i] is non-empty on this page
+    fingerprints: list[str]  # per CONTENT_FIELDS: '' when empty after normalisation
+    claim: datetime | None  # the update time the page claims
+
+
+def page_fingerprint(record: dict) -> PageFingerprint:
+    filled = sum(1 << i for i, name in enumerate(MERGED_FIELDS) if record.get(name))
+    fingerprints = []
+    for name in CONTENT_FIELDS:
+        value = normalise_value(record.get(name))
+        empty = value in ("", [], {})
+        dumped = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        fingerprints.append("" if empty else hashlib.sha1(dumped).hexdigest()[:16])
+    claimed = record.get("updated_at")
+    claim = datetime.fromisoformat(claimed.replace("Z", "+00:00")) if claimed else None
+    return PageFingerprint(has_story_text(record), filled, fingerprints, claim)
+
+
+def page_signals(record: dict, content: str | None) -> str:
+    """What a page says about which story it is, as canonical JSON: two captures with equal
+    signals add nothing new to the URL grouping."""
+    return json.dumps(
+        {
+            "canonical": record.get("canonical_url"),
+            "amp": record.get("amp_url"),
+            "mobile": record.get("mobile_url"),
+            "alternates": record.get("language_alternates") or {},
+            "content": content,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
+THRESHOLD = 0.8
+NUM_PERM = 128
 WORD_SHINGLE = 3
 CJK_SHINGLE = 4
 # Fixed so that sketches, and therefore candidate pairs, are the same on every run.
@@ -22,6 +25,10 @@ MINHASH_SEED = 20240601
 # LSH looks for candidates below the threshold: MinHash only estimates similarity, and a pair
 # just above the threshold must not be lost to an unlucky estimate. Exact Jaccard decides.
 LSH_MARGIN = 0.1
+# Bands of the 128-row signature: two texts become candidates when all rows of one band agree.
+# 14 bands of 9 rows is what datasketch's MinHashLSH picks for threshold 0.8 - LSH_MARGIN (equal
+# weights on false positives and negatives); the band keys are stored, so they are fixed here.
+LSH_BANDS = 14
 
 _CJK = (
     "\u3040-\u30ff"  # hiragana, katakana
@@ -59,7 +66,7 @@ class NearDuplicate:
 
 
 def find_near_duplicates(
-    docs: Iterable[tuple[str, str, str]], threshold: float = 0.8, num_perm: int = 128
+    docs: Iterable[tuple[str, str, str]], threshold: float = THRESHOLD, num_perm: int = NUM_PERM
 ) -> list[NearDuplicate]:
     """Pairs of different stories whose texts have a shingle Jaccard similarity >= `threshold`.
 
@@ -69,49 +76,84 @@ def find_near_duplicates(
     copies are a third); a story given several times (versions) counts from its first
     appearance. Texts with no words are ignored. Sorted by (story_key, copy_of).
     """
-    lsh = MinHashLSH(threshold=max(threshold - LSH_MARGIN, 0.05), num_perm=num_perm)
-    permutations = MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine64").permutations
     unit_hashes: dict[str, int] = {}
     first_seen: dict[str, int] = {}
+    buckets: dict[tuple[int, int], list[int]] = {}
     keys: list[str] = []
-    shingle_sets: list[frozenset[int]] = []
-    sketches: list[np.ndarray] = []
+    sketches: list[Sketch] = []
     best: dict[tuple[str, str], float] = {}
 
     for story_key, _site, text in docs:
         first_seen.setdefault(story_key, len(first_seen))
-        shingles = shingle_hashes(text, unit_hashes)
-        if shingles.size == 0:
+        sketch = make_sketch(text, unit_hashes, threshold, num_perm)
+        if sketch is None:
             continue
-        sketch = MinHash(
-            num_perm=num_perm,
-            hashfunc=int,
-            permutations=permutations,
-            scheme="affine64",
-        )
-        values = shingles.tolist()
-        sketch.update_batch(values)
-        members = frozenset(values)
-        for index in lsh.query(sketch):
+        candidates = {i for band in sketch.bands for i in buckets.get(band, ())}
+        for index in sorted(candidates):
             other = keys[index]
             if other == story_key:
                 continue
-            # The sketches' estimate is cheap; only plausible pairs get the exact Jaccard.
-            agreeing = np.count_nonzero(sketch.hashvalues == sketches[index])
-            if agreeing < (threshold - ESTIMATE_MARGIN) * num_perm:
-                continue
-            similarity = _jaccard(members, shingle_sets[index])
-            if similarity < threshold:
+            similarity = similar(sketch, sketches[index], threshold)
+            if similarity is None:
                 continue
             copy, original = sorted((story_key, other), key=first_seen.__getitem__, reverse=True)
             pair = (copy, original)
             best[pair] = max(similarity, best.get(pair, 0.0))
-        lsh.insert(len(keys), sketch)
+        for band in sketch.bands:
+            buckets.setdefault(band, []).append(len(keys))
         keys.append(story_key)
-        shingle_sets.append(members)
-        sketches.append(sketch.hashvalues)
+        sketches.append(sketch)
 
     return [NearDuplicate(copy, original, best[copy, original]) for copy, original in sorted(best)]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A text's shingle set, its MinHash signature and the LSH band keys of the signature."""
+
+    shingles: frozenset[int]
+    signature: np.ndarray
+    bands: tuple[tuple[int, int], ...]  # (band number, hash of the band's rows)
+
+
+def make_sketch(
+    text: str,
+    unit_hashes: dict[str, int] | None = None,
+    threshold: float = THRESHOLD,
+    num_perm: int = NUM_PERM,
+) -> Sketch | None:
+    """The sketch of `text`, or None when it has no words."""
+    shingles = shingle_hashes(text, unit_hashes)
+    if shingles.size == 0:
+        return None
+    minhash = MinHash(
+        num_perm=num_perm, hashfunc=int, permutations=_permutations(num_perm), scheme="affine64"
+    )
+    values = shingles.tolist()
+    minhash.update_batch(values)
+    signature = minhash.hashvalues.astype(np.uint64)
+    rows = num_perm // LSH_BANDS
+    keys = tuple(
+        (band, int.from_bytes(blake2b(signature[band * rows : (band + 1) * rows].tobytes(),
+                                      digest_size=8).digest()))
+        for band in range(LSH_BANDS)
+    )  # fmt: skip
+    return Sketch(frozenset(values), signature, keys)
+
+
+def similar(a: Sketch, b: Sketch, threshold: float = THRESHOLD) -> float | None:
+    """The exact Jaccard similarity of two sketched texts when it reaches `threshold`."""
+    # The signatures' estimate is cheap; only plausible pairs get the exact Jaccard.
+    agreeing = np.count_nonzero(a.signature == b.signature)
+    if agreeing < (threshold - ESTIMATE_MARGIN) * len(a.signature):
+        return None
+    similarity = _jaccard(a.shingles, b.shingles)
+    return similarity if similarity >= threshold else None
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int):
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine64").permutations
 
 
 def shingle_hashes(text: str, unit_hashes: dict[str, int] | None = None) -> np.ndarray:

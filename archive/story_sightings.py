@@ -1,0 +1,175 @@
+"""The derivation's inputs from newly ingested WARC files: sightings, redirects, sitemap lastmods.
+
+Each ingest adds only what the files not derived yet (`derived_warcs`) hold, so the cost of a
+derivation follows what was newly captured, not the size of the archive.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from pathlib import Path
+from urllib.parse import urljoin
+
+import duckdb
+import pyarrow as pa
+from lxml import etree
+
+from archive.dedup.urls import normalize_url
+from archive.sitemaps import sitemap_entries
+from archive.staging import stage_keys
+from archive.warc_reader import read_http_response
+
+log = logging.getLogger(__name__)
+
+
+def underived_files(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Fully ingested WARC files whose captures the story tables do not hold yet, oldest first."""
+    rows = con.execute(
+        "SELECT warc_file FROM warc_files WHERE warc_file NOT IN "
+        "(SELECT warc_file FROM derived_warcs) ORDER BY warc_file"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def mark_derived(con: duckdb.DuckDBPyConnection, continued: int, rebuilt: int) -> None:
+    con.execute(
+        "INSERT INTO derived_warcs SELECT warc_file, now(), ?, ? FROM new_files "
+        "ON CONFLICT DO NOTHING",
+        [continued, rebuilt],
+    )
+
+
+def stage_new_files(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+    stage_keys(con, "new_files", "warc_file", files)
+
+
+SIGHTINGS = pa.schema([
+    ("capture_id", pa.string()), ("node", pa.string()), ("url", pa.string()),
+    ("captured_at", pa.timestamp("us", tz="UTC")), ("status", pa.int32()),
+    ("extraction_id", pa.string()), ("run_id", pa.string()), ("profile", pa.string()),
+    ("story_text", pa.bool_()), ("filled", pa.int32()), ("fingerprints", pa.list_(pa.string())),
+    ("claim", pa.timestamp("us", tz="UTC")),
+])  # fmt: skip
+
+
+def record_sightings(con: duckdb.DuckDBPyConnection) -> int:
+    """Add the new files' sightings: extracted pages, revisits of extracted payloads, 404/410s."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE new_sightings AS
+        SELECT e.capture_id, e.node, e.url, e.captured_at, 200 AS status,
+               e.capture_id AS extraction_id, c.run_id, c.profile, e.story_text, e.filled,
+               e.fingerprints, e.claim
+        FROM extractions e JOIN captures c ON c.record_id = e.capture_id
+        WHERE e.error IS NULL AND c.warc_file IN (SELECT warc_file FROM new_files)
+        """
+    )
+    rows = con.execute(
+        """
+        SELECT r.record_id, r.url, r.captured_at, 200, e.capture_id, r.run_id, r.profile,
+               e.story_text, e.filled, e.fingerprints, e.claim
+        FROM captures r
+        JOIN captures o ON o.payload_digest = r.payload_digest AND o.record_type = 'response'
+        JOIN extractions e ON e.capture_id = o.record_id AND e.error IS NULL
+        WHERE r.record_type = 'revisit' AND r.status IN (200, 304)
+          AND r.warc_file IN (SELECT warc_file FROM new_files)
+        QUALIFY row_number() OVER (PARTITION BY r.record_id ORDER BY o.captured_at, o.record_id) = 1
+        UNION ALL
+        SELECT record_id, url, captured_at, status, NULL, run_id, profile, false, NULL, NULL, NULL
+        FROM captures
+        WHERE record_type = 'response' AND status IN (404, 410)
+          AND warc_file IN (SELECT warc_file FROM new_files)
+        """
+    ).fetchall()
+    batch = [
+        {"capture_id": cid, "node": normalize_url(url), "url": url, "captured_at": at,
+         "status": status, "extraction_id": eid, "run_id": run, "profile": profile,
+         "story_text": bool(text), "filled": filled, "fingerprints": fps, "claim": claim}
+        for cid, url, at, status, eid, run, profile, text, filled, fps, claim in rows
+    ]  # fmt: skip
+    _insert(con, "new_sightings", batch, SIGHTINGS)
+    con.execute("INSERT INTO sightings SELECT * FROM new_sightings ON CONFLICT DO NOTHING")
+    return con.execute("SELECT count(*) FROM new_sightings").fetchone()[0]
+
+
+SIGNALS = pa.schema([
+    ("url", pa.string()), ("node", pa.string()), ("signals", pa.string()),
+    ("content", pa.string()), ("first_captured_at", pa.timestamp("us", tz="UTC")),
+])  # fmt: skip
+
+
+def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
+    """Stage the new files' grouping signals in `novel_signals` (those no earlier capture of the
+    same URL showed) and add them to `page_signals`."""
+    redirects = con.execute(
+        "SELECT url, location, min(captured_at) FROM captures WHERE location IS NOT NULL "
+        "AND record_type IN ('response', 'revisit') "
+        "AND warc_file IN (SELECT warc_file FROM new_files) GROUP BY url, location"
+    ).fetchall()
+    batch = [
+        {"url": url, "node": normalize_url(url), "first_captured_at": at,
+         "signals": json.dumps({"redirect": urljoin(url, location)}, ensure_ascii=False),
+         "content": None}
+        for url, location, at in redirects
+    ]  # fmt: skip
+    con.register("redirect_batch", pa.Table.from_pylist(batch, schema=SIGNALS))
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE novel_signals AS
+        WITH fresh AS (
+            SELECT e.url, e.node, e.signals,
+                   CASE WHEN e.story_text THEN e.content_hash END AS content,
+                   min(e.captured_at) AS first_captured_at
+            FROM extractions e JOIN captures c ON c.record_id = e.capture_id
+            WHERE e.error IS NULL AND c.warc_file IN (SELECT warc_file FROM new_files)
+            GROUP BY ALL
+            UNION ALL
+            SELECT url, node, signals, content, first_captured_at FROM redirect_batch
+        )
+        SELECT f.* FROM fresh f
+        WHERE NOT EXISTS (
+            SELECT 1 FROM page_signals p WHERE p.url = f.url AND p.signals = f.signals
+        )
+        """
+    )
+    con.unregister("redirect_batch")
+    con.execute(
+        "INSERT INTO page_signals SELECT url, node, signals, content, min(first_captured_at) "
+        "FROM novel_signals GROUP BY ALL ON CONFLICT DO NOTHING"
+    )
+
+
+def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
+    """Every <url><lastmod> of the new files' sitemaps, per crawl run (the later capture wins)."""
+    rows = con.execute(
+        "SELECT url, warc_file, warc_offset, run_id FROM captures WHERE record_type = 'response'"
+        " AND status = 200 AND content_type ILIKE '%xml%' AND run_id IS NOT NULL"
+        " AND warc_file IN (SELECT warc_file FROM new_files) ORDER BY captured_at, record_id"
+    ).fetchall()
+    lastmods: dict[tuple[str, str], str] = {}
+    for url, warc_file, offset, run_id in rows:
+        try:
+            body = read_http_response(warc_dir / warc_file, offset).body
+            if body[:2] == b"\x1f\x8b":
+                body = gzip.decompress(body)
+            for loc, lastmod in sitemap_entries(body):
+                lastmods[(run_id, normalize_url(loc))] = lastmod
+        except (etree.XMLSyntaxError, OSError, ValueError) as exc:
+            log.info("not a readable sitemap: %s (%r)", url, exc)
+    if lastmods:
+        con.executemany(
+            "INSERT OR REPLACE INTO sitemap_lastmods VALUES (?, ?, ?)",
+            [[run, node, lastmod] for (run, node), lastmod in lastmods.items()],
+        )
+    return len(lastmods)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema):
+    if not rows:
+        return
+    con.register("sighting_batch", pa.Table.from_pylist(rows, schema=schema))
+    # `table` is one of this module's constants; values come only through the Arrow batch.
+    con.execute(f"INSERT INTO {table} SELECT * FROM sighting_batch")
+    con.unregister("sighting_batch")
