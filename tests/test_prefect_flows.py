@@ -23,7 +23,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect.artifacts import Artifact  # noqa: E402
 from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 
-from flows.prefect_flows import archive_all, crawl_site, export_flow, reindex_flow  # noqa: E402
+from flows.prefect_flows import (  # noqa: E402
+    archive_all,
+    crawl_site,
+    export_flow,
+    reindex_flow,
+    verify_archive,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +66,8 @@ def test_archive_all_on_the_demo_sites(archive):
     artifact = Artifact.get("archive-all")
     assert artifact is not None
     assert "pages fetched" in artifact.data and "new stories" in artifact.data
+    assert "- new: [" in artifact.data and "](http://127.0.0." in artifact.data  # linked stories
+    assert {row["site"] for row in summary["per_site"]} == set(summary["sites"])
 
     # crawl_site again on one site: an incremental crawl, nothing new, every page a 304
     [(captures_before,)] = archive.rows("SELECT count(*) FROM captures")
@@ -117,3 +125,22 @@ def test_one_site_down_fails_the_run_naming_it(archive, tmp_path):
     assert archive.rows("SELECT count(*) FROM captures")[0][0] == captures
     written = export_flow(archive.data, tmp_path / "export")
     assert (tmp_path / "export" / "captures.parquet").exists() and len(written) >= 2
+
+
+def test_verify_archive_names_the_damaged_file(archive):
+    archive.crawl("translated")
+    report = verify_archive(archive.data)
+    assert report["ok"] and report["files"] == len(archive.warcs())
+    [(captures,)] = archive.rows("SELECT count(*) FROM captures")
+    assert report["records"] == captures
+
+    damaged = archive.warcs()[0]
+    content = bytearray(damaged.read_bytes())
+    content[len(content) // 2] ^= 0xFF  # one flipped bit in the middle of a record
+    damaged.write_bytes(bytes(content))
+    state = verify_archive(archive.data, return_state=True)
+
+    assert state.is_failed()
+    assert damaged.name in state.message
+    assert "size or sha256 differs" in state.message  # the catalog's fixity check
+    assert damaged.name in Artifact.get("verify-archive").data
