@@ -260,7 +260,7 @@ CREATE TABLE IF NOT EXISTS derived_warcs (
 COMMENT ON TABLE derived_warcs IS 'Internal: WARC files whose captures are folded into the story tables (the derivation watermark), and what that derivation did: stories continued from their state, stories replayed from all their captures.';
 
 CREATE TABLE IF NOT EXISTS sightings (
-    capture_id    VARCHAR PRIMARY KEY,
+    capture_id    VARCHAR NOT NULL,
     node          VARCHAR NOT NULL,
     url           VARCHAR NOT NULL,
     captured_at   TIMESTAMPTZ NOT NULL,
@@ -288,8 +288,7 @@ CREATE TABLE IF NOT EXISTS page_signals (
     node              VARCHAR NOT NULL,
     signals           VARCHAR NOT NULL,
     content           VARCHAR,
-    first_captured_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (url, signals)
+    first_captured_at TIMESTAMPTZ NOT NULL
 );
 COMMENT ON TABLE page_signals IS 'Internal: each distinct set of grouping signals a URL showed (canonical, AMP, mobile, hreflang links, content hash of a story page, redirect target), first seen when.';
 

@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.dedup.urls import normalize_url
 from archive.extract import extract
-from archive.story_content import content_hash, page_fingerprint, page_signals
+from archive.story_content import page_fingerprint, page_signals
 from archive.warc_reader import parse_warc_fields, read_http_response
 
 log = logging.getLogger(__name__)
@@ -153,8 +153,8 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             story = extract(capture.url, body, capture.captured_at, headers)
             record = story.to_json_dict()
             row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True)
-            row["content_hash"] = content_hash(record)
             fingerprint = page_fingerprint(record)
+            row["content_hash"] = fingerprint.content_hash
             row["story_text"] = fingerprint.story_text
             row["filled"] = fingerprint.filled
             row["fingerprints"] = fingerprint.fingerprints

@@ -49,26 +49,6 @@ def normalise_value(value: object) -> object:
     return value
 
 
-def field_fingerprints(record: dict) -> dict[str, str]:
-    """One short hash per content field, so a change can say which fields moved."""
-    return {
-        name: hashlib.sha1(
-            json.dumps(normalise_value(record.get(name)), ensure_ascii=False).encode("utf-8")
-        ).hexdigest()[:16]
-        for name in CONTENT_FIELDS
-    }
-
-
-def content_hash(record: dict) -> str:
-    """Hash of all content fields, normalised; equal hashes mean 'no change a reader would see'."""
-    canonical = json.dumps(
-        {name: normalise_value(record.get(name)) for name in CONTENT_FIELDS},
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return "sha1:" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()
-
-
 def has_story_text(record: dict) -> bool:
     """A page with a title and some body text in either language is a story."""
     has_title = bool(record.get("title_en") or record.get("title_zh"))
@@ -84,6 +64,7 @@ class PageFingerprint:
     filled: int  # bit i: MERGED_FIELDS[i] is non-empty on this page
     fingerprints: list[str]  # per CONTENT_FIELDS: '' when empty after normalisation
     claim: datetime | None  # the update time the page claims
+    content_hash: str  # of all the fingerprints: equal hashes mean no change a reader would see
 
 
 def page_fingerprint(record: dict) -> PageFingerprint:
@@ -96,7 +77,8 @@ def page_fingerprint(record: dict) -> PageFingerprint:
         fingerprints.append("" if empty else hashlib.sha1(dumped).hexdigest()[:16])
     claimed = record.get("updated_at")
     claim = datetime.fromisoformat(claimed.replace("Z", "+00:00")) if claimed else None
-    return PageFingerprint(has_story_text(record), filled, fingerprints, claim)
+    digest = "sha1:" + hashlib.sha1("|".join(fingerprints).encode("ascii")).hexdigest()
+    return PageFingerprint(has_story_text(record), filled, fingerprints, claim, digest)
 
 
 def page_signals(record: dict, content: str | None) -> str:

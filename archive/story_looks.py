@@ -103,8 +103,8 @@ def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
 
 
 def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill the temp tables `look_input`, `looks`, `seq`, `new_versions`, `new_changes`,
-    `new_state` and `new_pages` for the stories in `scope`."""
+    """Fill the temp tables `look_input`, `own`, `looks`, `look_pages`, `seq`, `new_versions`,
+    `new_changes` and `new_state` for the stories in `scope`."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE look_input AS
@@ -202,17 +202,27 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM joined p GROUP BY p.article_id, p.at_look
         """
     )
+    # The windows run over narrow rows; the fingerprint and source lists (wide) are joined
+    # back only for the looks that made a version.
     con.execute(
-        f"""
+        """
+        CREATE OR REPLACE TEMP TABLE lists AS
+        SELECT article_id, 0 AS look_seq, fingerprints AS fps, sources FROM state
+        UNION ALL
+        SELECT article_id, look_seq, fps, sources FROM merged
+        """
+    )
+    con.execute(
+        """
         CREATE OR REPLACE TEMP TABLE seq AS
         WITH rows AS (
             SELECT article_id, 0 AS look_seq, 'state' AS kind, last_hash AS hash,
-                   fingerprints AS fps, sources, last_claim AS claim, {{'r': last_run}} AS run,
+                   last_claim AS claim, {'r': last_run} AS run,
                    status AS state_status, version_count AS base
             FROM state
             UNION ALL BY NAME
             SELECT l.article_id, l.look_seq, l.kind,
-                   'sha256:' || sha256(array_to_string(m.fps, '|')) AS hash, m.fps, m.sources,
+                   'sha256:' || sha256(array_to_string(m.fps, '|')) AS hash,
                    m.claim, l.run, l.anchor_id, l.anchor_at, l.first_id, l.first_at, l.gone_id,
                    l.gone_at
             FROM looks l LEFT JOIN merged m USING (article_id, look_seq)
@@ -220,7 +230,6 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
             SELECT *,
                 coalesce(max(base) OVER story, 0) AS base_versions,
                 last_value(hash IGNORE NULLS) OVER before AS prev_hash,
-                last_value(fps IGNORE NULLS) OVER before AS prev_fps,
                 last_value(claim IGNORE NULLS) OVER before AS prev_claim,
                 last_value(run IGNORE NULLS) OVER before AS prev_run,
                 coalesce(sum((kind = 'content')::INT) OVER before, 0) AS contents_before
@@ -240,8 +249,8 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
                           WHEN 'content' THEN 'live'
                           ELSE CASE WHEN had_versions THEN 'removed' ELSE 'live' END
                 END AS status_after,
-                last_value(CASE WHEN changed OR kind = 'state' THEN sources END IGNORE NULLS)
-                    OVER before AS prev_version_sources
+                last_value(CASE WHEN changed OR kind = 'state' THEN look_seq END IGNORE NULLS)
+                    OVER before AS prev_version_seq
             FROM versioned
             WINDOW upto AS (PARTITION BY article_id ORDER BY look_seq
                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
@@ -250,9 +259,22 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT *,
             coalesce(lag(status_after) OVER (PARTITION BY article_id ORDER BY look_seq), 'live')
-                AS prev_status,
-            {_changed_fields()} AS fields
+                AS prev_status
         FROM numbered
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE versions_made AS
+        WITH made AS (SELECT * FROM seq WHERE changed), joined AS (
+            SELECT m.*, cur.fps, cur.sources, prv.fps AS prev_fps,
+                   prv.sources AS prev_version_sources
+            FROM made m
+            JOIN lists cur ON cur.article_id = m.article_id AND cur.look_seq = m.look_seq
+            LEFT JOIN lists prv ON prv.article_id = m.article_id
+                               AND prv.look_seq = m.prev_version_seq
+        )
+        SELECT *, {_changed_fields()} AS fields FROM joined
         """
     )
     con.execute(
@@ -280,7 +302,7 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE new_versions AS
         SELECT article_id, version_now AS version, anchor_at AS captured_at, hash AS content_hash,
                fps, sources, anchor_id AS capture_id
-        FROM seq WHERE changed
+        FROM versions_made
         """
     )
     con.execute(
@@ -297,12 +319,13 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
                     WHEN q.changed THEN 'edited' ELSE 'claimed_update' END,
                CASE WHEN q.prev_hash IS NOT NULL THEN q.version_now - q.changed::INT END,
                q.version_now,
-               CASE WHEN q.changed AND q.prev_hash IS NOT NULL THEN q.fields ELSE [] END,
+               CASE WHEN q.changed AND q.prev_hash IS NOT NULL THEN v.fields ELSE [] END,
                CASE WHEN q.prev_hash IS NULL THEN NULL WHEN q.changed THEN c.claimed ELSE true END,
                q.anchor_id,
-               CASE WHEN q.changed AND q.prev_hash IS NOT NULL THEN q.prev_version_sources END,
+               CASE WHEN q.changed AND q.prev_hash IS NOT NULL THEN v.prev_version_sources END,
                1
         FROM seq q JOIN claims c USING (article_id, look_seq)
+        LEFT JOIN versions_made v USING (article_id, look_seq)
         WHERE q.changed OR c.claimed
         UNION ALL
         SELECT article_id, gone_at, 'removed', version_now, NULL, [], NULL, gone_id, NULL, 0
@@ -315,13 +338,12 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         WITH last_sighting AS (
             SELECT article_id, arg_max({'r': run_id}, ord).r AS last_look_run
             FROM look_input GROUP BY article_id
-        )
+        ), made AS (SELECT * FROM lists WHERE look_seq > 0), agg AS (
         SELECT q.article_id,
                coalesce(any_value(l.content_only), any_value(st.content_only)) AS content_only,
                max(q.version_now) AS version_count,
                arg_max(q.hash, q.look_seq) FILTER (q.hash IS NOT NULL) AS last_hash,
-               arg_max(q.fps, q.look_seq) FILTER (q.fps IS NOT NULL) AS fingerprints,
-               arg_max(q.sources, q.look_seq) FILTER (q.changed OR q.kind = 'state') AS sources,
+               max(q.look_seq) FILTER (q.changed OR q.kind = 'state') AS version_seq,
                arg_max(q.claim, q.look_seq) FILTER (q.claim IS NOT NULL) AS last_claim,
                (arg_max(q.run, q.look_seq) FILTER (q.kind IN ('content', 'state'))).r AS last_run,
                arg_max(q.status_after, q.look_seq) AS status,
@@ -332,5 +354,10 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN state st USING (article_id)
         GROUP BY q.article_id
         HAVING max(q.version_now) > 0
+        )
+        -- fingerprints and sources stay NULL when the latest version is the stored one
+        SELECT agg.* EXCLUDE (version_seq), m.fps AS fingerprints, m.sources
+        FROM agg LEFT JOIN made m
+          ON m.article_id = agg.article_id AND m.look_seq = agg.version_seq
         """
     )

@@ -90,7 +90,7 @@ def record_sightings(con: duckdb.DuckDBPyConnection) -> int:
         for cid, url, at, status, eid, run, profile, text, filled, fps, claim in rows
     ]  # fmt: skip
     _insert(con, "new_sightings", batch, SIGHTINGS)
-    con.execute("INSERT INTO sightings SELECT * FROM new_sightings ON CONFLICT DO NOTHING")
+    con.execute("INSERT INTO sightings SELECT * FROM new_sightings")
     return con.execute("SELECT count(*) FROM new_sightings").fetchone()[0]
 
 
@@ -137,7 +137,7 @@ def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
     con.unregister("redirect_batch")
     con.execute(
         "INSERT INTO page_signals SELECT url, node, signals, content, min(first_captured_at) "
-        "FROM novel_signals GROUP BY ALL ON CONFLICT DO NOTHING"
+        "FROM novel_signals GROUP BY ALL"
     )
 
 

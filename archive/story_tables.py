@@ -129,17 +129,24 @@ def _write(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     )
     con.execute(
         """
-        UPDATE articles a SET title_en = n.title_en, title_zh = n.title_zh,
-            published_at = n.published_at, updated_at = n.updated_at,
-            last_seen_at = n.last_seen_at, status = n.status, version_count = n.version_count
+        UPDATE articles a SET last_seen_at = n.last_seen_at, status = n.status
         FROM new_articles n
         WHERE a.article_id = n.article_id AND NOT n.rebuild
         """
     )
+    con.execute(
+        """
+        UPDATE articles a SET title_en = n.title_en, title_zh = n.title_zh,
+            published_at = n.published_at, updated_at = n.updated_at,
+            version_count = n.version_count
+        FROM new_articles n
+        WHERE a.article_id = n.article_id AND NOT n.rebuild
+          AND n.article_id IN (SELECT article_id FROM new_versions)
+        """
+    )
     con.execute("INSERT INTO articles BY NAME SELECT * EXCLUDE (rebuild) FROM new_articles "
                 "WHERE rebuild")  # fmt: skip
-    con.execute("DELETE FROM story_state WHERE article_id IN (SELECT article_id FROM new_state)")
-    con.execute("INSERT INTO story_state BY NAME SELECT * FROM new_state")
+    _write_state(con)
     con.execute(
         """
         DELETE FROM story_pages WHERE article_id IN (SELECT article_id FROM new_state);
@@ -200,6 +207,31 @@ def _write(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "stories_continued": _count(con, "scope WHERE NOT rebuild"),
         "stories_rebuilt": _count(con, "scope WHERE rebuild"),
     }
+
+
+def _write_state(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuilt stories get new state rows; continued ones an update of what moved (the
+    fingerprint and source lists only when a version was made)."""
+    con.execute(
+        "INSERT INTO story_state BY NAME SELECT * FROM new_state "
+        "WHERE article_id IN (SELECT article_id FROM scope WHERE rebuild)"
+    )
+    con.execute(
+        """
+        UPDATE story_state s SET content_only = n.content_only,
+            version_count = n.version_count, last_hash = n.last_hash, last_claim = n.last_claim,
+            last_run = n.last_run, last_look_run = n.last_look_run, status = n.status
+        FROM new_state n JOIN scope c ON c.article_id = n.article_id AND NOT c.rebuild
+        WHERE s.article_id = n.article_id
+        """
+    )
+    con.execute(
+        """
+        UPDATE story_state s SET fingerprints = n.fingerprints, sources = n.sources
+        FROM new_state n JOIN scope c ON c.article_id = n.article_id AND NOT c.rebuild
+        WHERE s.article_id = n.article_id AND n.fingerprints IS NOT NULL
+        """
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -120,7 +120,7 @@ def build_archive(con: duckdb.DuckDBPyConnection, n: int) -> None:
         INSERT INTO story_bands
         SELECT b, hash(i, b), aid FROM base, range(14) t(b);
         INSERT INTO warc_files VALUES ('f1.warc.gz', 1, 'x', {n}, now());
-        INSERT INTO derived_warcs VALUES ('f1.warc.gz', now());
+        INSERT INTO derived_warcs VALUES ('f1.warc.gz', now(), 0, {n});
         """
     )
 

@@ -121,10 +121,11 @@ def child_ingest(data_dir: Path, out: Path, profile_out: Path | None) -> None:
     timer.wrap(story_captures, "pending_story_captures", "extract_pending/select pending", process)
     timer.wrap(story_captures, "_load_page", "extract_pending/read WARC record", thread)
     timer.wrap(story_captures, "extract", "extract_pending/extract()", thread)
-    timer.wrap(story_captures, "content_hash", "extract_pending/content_hash", thread)
-    timer.wrap(story_tables, "_group", "derive_story_tables/group (dedup)", process)
-    timer.wrap(story_tables, "find_near_duplicates", "derive_story_tables/near-duplicates", process)
-    timer.wrap(story_tables, "_replace_tables", "derive_story_tables/DuckDB write", process)
+    timer.wrap(story_captures, "page_fingerprint", "extract_pending/fingerprints", thread)
+    for name, label in (("regroup", "group URLs (dedup)"), ("evaluate_looks", "change detection"),
+                        ("stage_version_rows", "version rows"), ("_write", "DuckDB write"),
+                        ("update_near_duplicates", "near-duplicates")):  # fmt: skip
+        timer.wrap(story_tables, name, f"derive_story_tables/{label}", process)
 
     profiler = None
     if profile_out is not None:
@@ -367,7 +368,7 @@ def breakdown(run: Run) -> list[tuple[str, float, float, int]]:
     rows.append(("(rest of ingest_data_dir)", run.wall_seconds - top_wall,
                  run.cpu_seconds - top_cpu, 1))  # fmt: skip
     inner = ("extract_pending/select pending", "extract_pending/read WARC record",
-             "extract_pending/extract()", "extract_pending/content_hash")  # fmt: skip
+             "extract_pending/extract()", "extract_pending/fingerprints")  # fmt: skip
     if "extract_pending" in steps:
         rows.append(("extract_pending/(rest: JSON, Arrow, INSERT)",
                      steps["extract_pending"]["wall"] - sum(steps.get(k, {}).get("wall", 0.0)
