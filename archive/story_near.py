@@ -9,9 +9,10 @@ was seen first, so updating the changed stories gives what a full recomputation 
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from archive.dedup.near import make_sketch, similar
+from archive.dedup.near import confirm_pairs, make_sketch
 from archive.staging import stage_keys
 
 BANDS = pa.schema([("band", pa.int32()), ("band_hash", pa.uint64()), ("article_id", pa.string())])
@@ -46,26 +47,25 @@ def update_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     bands = [{"band": band, "band_hash": key, "article_id": a}
              for a, (_, s) in fresh.items() for band, key in s.bands]  # fmt: skip
     _append(con, "story_bands", bands, BANDS)
+    # Each unordered pair once; the arrays go to numpy without a Python tuple per pair.
     candidates = con.execute(
         """
-        SELECT DISTINCT n.article_id, o.article_id
+        SELECT DISTINCT least(n.article_id, o.article_id) AS a,
+               greatest(n.article_id, o.article_id) AS b
         FROM story_bands n
         JOIN story_bands o ON o.band = n.band AND o.band_hash = n.band_hash
         WHERE n.article_id IN (SELECT article_id FROM resketch) AND o.article_id <> n.article_id
         """
-    ).fetchall()
-    others = {o for _, o in candidates if o not in fresh}
-    known = _known(con, others, unit_hashes)
+    ).fetchnumpy()
+    left, right = candidates["a"], candidates["b"]
+    others = set(np.concatenate([left, right]).tolist()) - fresh.keys()
+    sketches = {a: sketch for a, (_, sketch) in fresh.items()}
+    first_seen = {a: first for a, (first, _) in fresh.items()}
+    for article_id, (first, sketch) in _known(con, others, unit_hashes).items():
+        sketches[article_id], first_seen[article_id] = sketch, first
     pairs: dict[tuple[str, str], float] = {}
-    for a, b in candidates:
-        first_a, sketch_a = fresh[a]
-        first_b, sketch_b = fresh.get(b) or known.get(b, (None, None))
-        if sketch_b is None:
-            continue
-        similarity = similar(sketch_a, sketch_b)
-        if similarity is None:
-            continue
-        (_, original), (_, copy) = sorted(((first_a, a), (first_b, b)))
+    for (a, b), similarity in confirm_pairs(left, right, sketches).items():
+        (_, original), (_, copy) = sorted(((first_seen[a], a), (first_seen[b], b)))
         pairs[(copy, original)] = round(similarity, 4)
     rows = [{"article_id": c, "copy_of": o, "similarity": s} for (c, o), s in sorted(pairs.items())]
     _append(con, "near_duplicates", rows, NEAR)

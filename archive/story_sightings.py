@@ -158,18 +158,24 @@ def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> i
                 lastmods[(run_id, normalize_url(loc))] = lastmod
         except (etree.XMLSyntaxError, OSError, ValueError) as exc:
             log.info("not a readable sitemap: %s (%r)", url, exc)
-    if lastmods:
-        con.executemany(
-            "INSERT OR REPLACE INTO sitemap_lastmods VALUES (?, ?, ?)",
-            [[run, node, lastmod] for (run, node), lastmod in lastmods.items()],
-        )
-    return len(lastmods)
+    rows = [{"run_id": run, "node": node, "lastmod": lastmod}
+            for (run, node), lastmod in lastmods.items()]  # fmt: skip
+    _insert(con, "lastmod_batch", rows, LASTMODS)
+    if rows:
+        con.execute("INSERT OR REPLACE INTO sitemap_lastmods SELECT * FROM lastmod_batch")
+        con.execute("DROP TABLE lastmod_batch")
+    return len(rows)
+
+
+LASTMODS = pa.schema([("run_id", pa.string()), ("node", pa.string()), ("lastmod", pa.string())])
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema):
+    """Append `rows` to `table` (created as a temp table if it does not exist)."""
     if not rows:
         return
     con.register("sighting_batch", pa.Table.from_pylist(rows, schema=schema))
     # `table` is one of this module's constants; values come only through the Arrow batch.
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} AS FROM sighting_batch LIMIT 0")
     con.execute(f"INSERT INTO {table} SELECT * FROM sighting_batch")
     con.unregister("sighting_batch")

@@ -151,6 +151,34 @@ def similar(a: Sketch, b: Sketch, threshold: float = THRESHOLD) -> float | None:
     return similarity if similarity >= threshold else None
 
 
+def confirm_pairs(
+    left: np.ndarray, right: np.ndarray, sketches: dict[str, Sketch], threshold: float = THRESHOLD
+) -> dict[tuple[str, str], float]:
+    """Exact similarity of the candidate pairs (left[i], right[i]) that reach `threshold`. The
+    signature estimate is computed for all pairs at once, so only plausible pairs get the exact
+    Jaccard; names without a sketch are skipped."""
+    if len(left) == 0:
+        return {}
+    names, inverse = np.unique(np.concatenate([left, right]).astype(str), return_inverse=True)
+    known = np.array([name in sketches for name in names])
+    a, b = inverse[: len(left)], inverse[len(left) :]
+    keep = known[a] & known[b]
+    a, b = a[keep], b[keep]
+    width = len(next(iter(sketches.values())).signature)
+    signatures = np.stack(
+        [sketches[name].signature if ok else np.zeros(width, np.uint64)
+         for name, ok in zip(names, known, strict=True)]
+    )  # fmt: skip
+    agreeing = np.count_nonzero(signatures[a] == signatures[b], axis=1)
+    plausible = np.flatnonzero(agreeing >= (threshold - ESTIMATE_MARGIN) * width)
+    found = {}
+    for i, j in zip(a[plausible].tolist(), b[plausible].tolist(), strict=True):
+        similarity = _jaccard(sketches[names[i]].shingles, sketches[names[j]].shingles)
+        if similarity >= threshold:
+            found[(str(names[i]), str(names[j]))] = similarity
+    return found
+
+
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int):
     return MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme="affine64").permutations
