@@ -310,9 +310,10 @@ CREATE TABLE IF NOT EXISTS story_state (
     last_claim    TIMESTAMPTZ,
     last_run      VARCHAR,
     last_look_run VARCHAR,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
     status        VARCHAR NOT NULL
 );
-COMMENT ON TABLE story_state IS 'Internal: where each story''s history stands after the last derivation, the seed of the next one: its latest version''s hash, field fingerprints and source extractions, last claimed update, last crawl run, status.';
+COMMENT ON TABLE story_state IS 'Internal: where each story''s history stands after the last derivation, the seed of the next one: its latest version''s hash, field fingerprints and source extractions, last claimed update, last crawl run, latest capture time, status.';
 
 CREATE TABLE IF NOT EXISTS story_pages (
     article_id VARCHAR NOT NULL,

@@ -85,8 +85,9 @@ def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
     )
     # Continuing from the state is only right when the new sightings extend the history: not
     # when they belong to the run the state's last look came from (a run split over two
-    # ingests), nor when a page of the story's own URLs is seen for the first time (until then
-    # the story was followed through its other URLs).
+    # ingests), nor when they are older than what the state has seen (a WARC file ingested late,
+    # e.g. one mended after a killed crawl), nor when a page of the story's own URLs is seen for
+    # the first time (until then the story was followed through its other URLs).
     con.execute(
         """
         UPDATE scope SET rebuild = true
@@ -97,6 +98,7 @@ def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
             JOIN story_state st ON st.article_id = n.article_id
             LEFT JOIN scope_urls u ON u.article_id = n.article_id AND u.url = g.url
             WHERE (g.run_id IS NOT NULL AND g.run_id = st.last_look_run)
+               OR g.captured_at <= st.last_seen_at
                OR (NOT st.content_only AND coalesce(u.content, false)))
         """
     )
@@ -336,7 +338,8 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         """
         CREATE OR REPLACE TEMP TABLE new_state AS
         WITH last_sighting AS (
-            SELECT article_id, arg_max({'r': run_id}, ord).r AS last_look_run
+            SELECT article_id, arg_max({'r': run_id}, ord).r AS last_look_run,
+                   max(captured_at) AS last_seen_at
             FROM look_input GROUP BY article_id
         ), made AS (SELECT * FROM lists WHERE look_seq > 0), agg AS (
         SELECT q.article_id,
@@ -347,7 +350,8 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
                arg_max(q.claim, q.look_seq) FILTER (q.claim IS NOT NULL) AS last_claim,
                (arg_max(q.run, q.look_seq) FILTER (q.kind IN ('content', 'state'))).r AS last_run,
                arg_max(q.status_after, q.look_seq) AS status,
-               coalesce(any_value(ls.last_look_run), any_value(st.last_look_run)) AS last_look_run
+               coalesce(any_value(ls.last_look_run), any_value(st.last_look_run)) AS last_look_run,
+               greatest(any_value(ls.last_seen_at), any_value(st.last_seen_at)) AS last_seen_at
         FROM seq q
         LEFT JOIN (SELECT DISTINCT article_id, content_only FROM own) l USING (article_id)
         LEFT JOIN last_sighting ls USING (article_id)

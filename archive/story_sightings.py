@@ -66,15 +66,28 @@ def record_sightings(con: duckdb.DuckDBPyConnection) -> int:
         WHERE e.error IS NULL AND c.warc_file IN (SELECT warc_file FROM new_files)
         """
     )
+    # A revisit shows the earliest extracted response with its payload. Files can arrive in
+    # any order, so the new files' responses may also be (or newly precede) the original of
+    # revisits already derived: those are looked at again, and their stories replayed.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE revisits AS
+        SELECT record_id, url, captured_at, run_id, profile, payload_digest FROM captures
+        WHERE record_type = 'revisit' AND status IN (200, 304)
+          AND (warc_file IN (SELECT warc_file FROM new_files)
+               OR payload_digest IN (SELECT payload_digest FROM captures
+                                     WHERE record_type = 'response'
+                                       AND warc_file IN (SELECT warc_file FROM new_files)))
+        """
+    )
+    con.execute("DELETE FROM sightings WHERE capture_id IN (SELECT record_id FROM revisits)")
     rows = con.execute(
         """
         SELECT r.record_id, r.url, r.captured_at, 200, e.capture_id, r.run_id, r.profile,
                e.story_text, e.filled, e.fingerprints, e.claim
-        FROM captures r
+        FROM revisits r
         JOIN captures o ON o.payload_digest = r.payload_digest AND o.record_type = 'response'
         JOIN extractions e ON e.capture_id = o.record_id AND e.error IS NULL
-        WHERE r.record_type = 'revisit' AND r.status IN (200, 304)
-          AND r.warc_file IN (SELECT warc_file FROM new_files)
         QUALIFY row_number() OVER (PARTITION BY r.record_id ORDER BY o.captured_at, o.record_id) = 1
         UNION ALL
         SELECT record_id, url, captured_at, status, NULL, run_id, profile, false, NULL, NULL, NULL
@@ -101,8 +114,8 @@ SIGNALS = pa.schema([
 
 
 def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
-    """Stage the new files' grouping signals in `novel_signals` (those no earlier capture of the
-    same URL showed) and add them to `page_signals`."""
+    """Stage the new files' grouping signals in `novel_signals` (those no capture of the same
+    URL showed before, or only later) and add them to `page_signals`."""
     redirects = con.execute(
         "SELECT url, location, min(captured_at) FROM captures WHERE location IS NOT NULL "
         "AND record_type IN ('response', 'revisit') "
@@ -130,11 +143,17 @@ def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT f.* FROM fresh f
         WHERE NOT EXISTS (
-            SELECT 1 FROM page_signals p WHERE p.url = f.url AND p.signals = f.signals
+            SELECT 1 FROM page_signals p
+            WHERE p.url = f.url AND p.signals = f.signals
+              AND p.first_captured_at <= f.first_captured_at
         )
         """
     )
     con.unregister("redirect_batch")
+    # A signal seen again, but earlier than known (a file ingested late), moves its first time.
+    con.execute(
+        "DELETE FROM page_signals WHERE (url, signals) IN (SELECT url, signals FROM novel_signals)"
+    )
     con.execute(
         "INSERT INTO page_signals SELECT url, node, signals, content, min(first_captured_at) "
         "FROM novel_signals GROUP BY ALL"

@@ -220,7 +220,8 @@ def _write_state(con: duckdb.DuckDBPyConnection) -> None:
         """
         UPDATE story_state s SET content_only = n.content_only,
             version_count = n.version_count, last_hash = n.last_hash, last_claim = n.last_claim,
-            last_run = n.last_run, last_look_run = n.last_look_run, status = n.status
+            last_run = n.last_run, last_look_run = n.last_look_run, status = n.status,
+            last_seen_at = n.last_seen_at
         FROM new_state n JOIN scope c ON c.article_id = n.article_id AND NOT c.rebuild
         WHERE s.article_id = n.article_id
         """

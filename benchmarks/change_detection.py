@@ -105,7 +105,7 @@ def build_archive(con: duckdb.DuckDBPyConnection, n: int) -> None:
         INSERT INTO story_urls SELECT url, url, url, 'canonical' FROM base;
         INSERT INTO story_state
         SELECT aid, true, 1, 'sha256:' || sha256(array_to_string(fps, '|')), fps,
-               {_sources("cid")}, NULL, 'r1', 'r1', 'live' FROM base;
+               {_sources("cid")}, NULL, 'r1', 'r1', ts, 'live' FROM base;
         INSERT INTO story_pages SELECT aid, url, 1, cid, {FILLED}, fps, NULL FROM base;
         INSERT INTO articles SELECT aid, 'bench', url, 'Story ' || i, NULL, NULL, NULL, ts, ts,
                                     'live', 1 FROM base;
