@@ -28,13 +28,15 @@ from typing import Any
 
 import duckdb
 
-from archive.errors import BadWarc, CatalogLocked
+from archive.errors import BadWarc, CatalogLocked, CatalogOutdated
 from archive.recovery import OPEN_SUFFIX, verify_warc
 from archive.warc_reader import CaptureRow, WarcEntry, iter_warc_entries
 
 log = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+# Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
+SCHEMA_VERSION = "2"
 BATCH_ROWS = 5000
 _HASH_CHUNK = 1 << 20
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
@@ -129,8 +131,28 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
         raise CatalogLocked(db_path, int(match.group(1)) if match else None) from None
     con.execute("SET TimeZone = 'UTC'")
     if not read_only:
+        found = _schema_version(con)
+        if found != SCHEMA_VERSION and _has_tables(con):
+            con.close()
+            raise CatalogOutdated(db_path, found, SCHEMA_VERSION)
         con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+        con.execute(
+            "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+        )
     return con
+
+
+def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] > 0
+
+
+def _schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'catalog_meta'"
+    ).fetchone()[0]:
+        return None
+    row = con.execute("SELECT value FROM catalog_meta WHERE key = 'schema_version'").fetchone()
+    return row[0] if row else None
 
 
 def file_sha256(path: Path) -> str:

@@ -49,3 +49,15 @@ class BadProfile(NewsarcError):
         self.path = Path(path) if path is not None else None
         prefix = f"bad profile {self.path}: " if self.path is not None else "bad profile: "
         super().__init__(prefix + message)
+
+
+class CatalogOutdated(NewsarcError):
+    """The catalog was written with an older schema. The WARCs hold everything it was derived
+    from, so the cure is a rebuild, never a hand migration."""
+
+    def __init__(self, db_path: Path, found: str | None, wanted: str) -> None:
+        self.db_path = Path(db_path)
+        super().__init__(
+            f"catalog {self.db_path} has schema version {found or 'unknown (before versions)'}, "
+            f"this newsarc needs {wanted}: rebuild it from the WARCs with `newsarc reindex`"
+        )

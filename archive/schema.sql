@@ -2,6 +2,12 @@
 -- so every statement must be idempotent. The WARC files are the archive; these tables are an index of
 -- them and can always be rebuilt by re-ingesting data/warcs/*.warc.gz.
 
+CREATE TABLE IF NOT EXISTS catalog_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+COMMENT ON TABLE catalog_meta IS 'Internal: schema_version of this catalog (archive/catalog.py SCHEMA_VERSION); an older catalog is rebuilt with newsarc reindex.';
+
 CREATE TABLE IF NOT EXISTS captures (
     record_id       VARCHAR PRIMARY KEY,
     record_type     VARCHAR NOT NULL,

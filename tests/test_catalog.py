@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from archive import catalog
@@ -19,7 +20,7 @@ from archive.catalog import (
     open_catalog,
     payload_index,
 )
-from archive.errors import BadWarc, CatalogLocked
+from archive.errors import BadWarc, CatalogLocked, CatalogOutdated
 from archive.warc_reader import iter_capture_rows
 from tests.test_warc_reading import WarcBuilder, write_sample_warc
 from tests.warc_validation import assert_valid_warc
@@ -257,3 +258,14 @@ def test_second_writer_process_gets_catalog_locked(tmp_path: Path) -> None:
         holder.stdin.close()
         holder.wait(timeout=30)
     open_catalog(db).close()  # free again once the holder has exited
+
+
+def test_a_catalog_from_an_older_schema_asks_for_a_reindex(tmp_path: Path) -> None:
+    db = tmp_path / "archive.duckdb"
+    old = duckdb.connect(str(db))  # a catalog from before schema versions: tables, no stamp
+    old.execute("CREATE TABLE captures (record_id VARCHAR PRIMARY KEY)")
+    old.close()
+    with pytest.raises(CatalogOutdated, match="newsarc reindex"):
+        open_catalog(db)
+    open_catalog(tmp_path / "fresh.duckdb").close()
+    open_catalog(tmp_path / "fresh.duckdb").close()  # a current catalog opens again
