@@ -8,6 +8,9 @@ CREATE TABLE IF NOT EXISTS catalog_meta (
 );
 COMMENT ON TABLE catalog_meta IS 'Internal: schema_version of this catalog (archive/catalog.py SCHEMA_VERSION); an older catalog is rebuilt with newsarc reindex.';
 
+-- A story's id: the first 16 hex digits of sha1 of its story key (its normalised canonical URL).
+CREATE OR REPLACE MACRO article_id(story_key) AS substr(sha1(story_key), 1, 16);
+
 CREATE TABLE IF NOT EXISTS captures (
     record_id       VARCHAR PRIMARY KEY,
     record_type     VARCHAR NOT NULL,

@@ -63,9 +63,9 @@ def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
             SELECT DISTINCT u.story_key FROM story_urls u
             WHERE u.node IN (SELECT node FROM new_sightings)
         )
-        SELECT substr(sha1(k.story_key), 1, 16) AS article_id, k.story_key,
+        SELECT article_id(k.story_key) AS article_id, k.story_key,
                k.story_key IN (SELECT story_key FROM rebuilt_keys)
-               OR substr(sha1(k.story_key), 1, 16) NOT IN (SELECT article_id FROM story_state)
+               OR article_id(k.story_key) NOT IN (SELECT article_id FROM story_state)
                AS rebuild
         FROM keys k
         """

@@ -75,7 +75,7 @@ def _stage_dropped(con: duckdb.DuckDBPyConnection, dropped_keys: set[str]) -> No
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE replaced AS
-        SELECT substr(sha1(story_key), 1, 16) AS article_id FROM dropped_keys
+        SELECT article_id(story_key) AS article_id FROM dropped_keys
         UNION SELECT article_id FROM scope WHERE rebuild
         """
     )

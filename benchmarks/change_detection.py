@@ -70,7 +70,7 @@ def build_archive(con: duckdb.DuckDBPyConnection, n: int) -> None:
         CREATE TEMP TABLE base AS
         SELECT i, 'https://bench.invalid/s/' || i AS url, 'e1-' || i AS cid,
                {t1} + to_seconds(i % 86400) AS ts,
-               substr(sha1('https://bench.invalid/s/' || i), 1, 16) AS aid,
+               article_id('https://bench.invalid/s/' || i) AS aid,
                {_fps("'b1-' || i")} AS fps
         FROM range({n}) r(i)
         """
