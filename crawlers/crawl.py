@@ -1,7 +1,8 @@
 """Child-process entry point for one crawl: `python -m crawlers.crawl --profile P --data D`.
 
 Twisted's reactor cannot restart inside one process, so every crawl runs in its own process;
-the parent (crawlers.run) waits for it with a timeout.
+the parent (crawlers.run) waits for it with a timeout, and the child dies with it
+(crawlers/lifeline.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 
 from archive.recovery import mend_open_files
 from crawlers.job import CrawlJob
+from crawlers.lifeline import die_with_parent
 from crawlers.profile import load_profile
 from crawlers.settings import crawl_settings
 from crawlers.snapshot import load_snapshot
@@ -57,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-record", action="store_true", help="crawl without writing WARC (benchmarks only)"
     )
+    parser.add_argument(
+        "--parent-pid", type=int, help="die when this process (the one that started us) dies"
+    )
     args = parser.parse_args(argv)
+    if args.parent_pid is not None:
+        die_with_parent(args.parent_pid)
     return crawl(args.profile, args.data, record=not args.no_record)
 
 

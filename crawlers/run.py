@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 360
         str(profile_path),
         "--data",
         str(data_dir),
+        "--parent-pid",
+        str(os.getpid()),
     ]
     log.info("crawling %s: %s", profile.name, " ".join(command))
     try:

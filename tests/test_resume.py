@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,48 @@ def test_crawl_killed_twice_then_resumed_archives_each_page_exactly_once(tmp_pat
     assert len(stories) == BULK_STORIES, "no page is lost"
     twice = {u: n for u, n in urls.items() if n > 1}
     assert twice == {}, "no page is archived twice"
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return True
+    return state in ("Z", "X")  # exited; only waiting to be reaped
+
+
+def test_a_crawl_dies_with_the_process_that_started_it(tmp_path):
+    # (it then resumes like any killed crawl: the test above)
+    data = tmp_path / "data"
+    with DemoSites(bulk_stories=4000) as sites:  # long enough not to finish on its own meanwhile
+        profile = sites.write_profiles(data / "profiles")["bulk"]
+        parent = subprocess.Popen(  # a flow process that runs one crawl, as crawl_task does
+            [sys.executable, "-c", "import sys; from pathlib import Path; "
+             "from crawlers.run import run_crawl; run_crawl(Path(sys.argv[1]), Path(sys.argv[2]))",
+             str(profile), str(data)],
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while records_written(data) < 60_000:
+            assert parent.poll() is None and time.monotonic() < deadline, "no crawl progress"
+            time.sleep(0.02)
+        [child] = children_of(parent.pid)
+        os.kill(parent.pid, signal.SIGKILL)  # only the parent, not its process group
+        parent.wait()
+        deadline = time.monotonic() + 3
+        while not gone(child):
+            assert time.monotonic() < deadline, "the crawl outlived the process that started it"
+            time.sleep(0.05)
+        state = json.loads((data / "jobs" / "demo-bulk" / "state.json").read_text())
+        assert state["status"] == "running"  # killed mid-crawl, not finished
