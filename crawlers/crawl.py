@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 
 from archive.recovery import mend_open_files
+from crawlers.crawl_lock import EXIT_BUSY, CrawlBusy, hold_crawl_lock
 from crawlers.job import CrawlJob
 from crawlers.lifeline import die_with_parent
 from crawlers.profile import load_profile
@@ -29,6 +30,7 @@ def crawl(profile_path: Path, data_dir: Path, *, record: bool = True) -> int:
     profile = load_profile(profile_path)
     warc_dir = data_dir / "warcs"
     warc_dir.mkdir(parents=True, exist_ok=True)
+    lock = hold_crawl_lock(data_dir / "jobs" / profile.name)  # noqa: F841 - held until return
     job = CrawlJob.begin(data_dir / "jobs" / profile.name)
     if job.resumed:
         for report in mend_open_files(warc_dir):
@@ -65,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.parent_pid is not None:
         die_with_parent(args.parent_pid)
-    return crawl(args.profile, args.data, record=not args.no_record)
+    try:
+        return crawl(args.profile, args.data, record=not args.no_record)
+    except CrawlBusy as exc:
+        print(f"newsarc: {exc}", file=sys.stderr)
+        return EXIT_BUSY
 
 
 if __name__ == "__main__":

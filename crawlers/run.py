@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.errors import NewsarcError
+from crawlers.crawl_lock import EXIT_BUSY
 from crawlers.profile import load_profile
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 360
         completed = subprocess.run(command, timeout=timeout, capture_output=True, text=True)
     except subprocess.TimeoutExpired as exc:
         raise CrawlFailed(f"crawl of {profile.name} exceeded {timeout}s; rerun to resume") from exc
+    if completed.returncode == EXIT_BUSY:
+        said = completed.stderr.strip().splitlines() or [f"{profile.name} is being crawled"]
+        raise CrawlFailed(said[-1].removeprefix("newsarc: "))
     if completed.returncode != 0:
         raise CrawlFailed(
             f"crawl of {profile.name} exited with {completed.returncode}; rerun to resume.\n"

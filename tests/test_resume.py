@@ -11,8 +11,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from crawlers.run import CrawlFailed, run_crawl
 from flows.pipeline import ingest_data_dir
 from tests.sites import DemoSites
 from tests.warc_validation import assert_valid_warc
@@ -119,3 +121,25 @@ def test_a_crawl_dies_with_the_process_that_started_it(tmp_path):
             time.sleep(0.05)
         state = json.loads((data / "jobs" / "demo-bulk" / "state.json").read_text())
         assert state["status"] == "running"  # killed mid-crawl, not finished
+
+
+def test_a_second_crawl_of_a_site_being_crawled_is_refused_and_harms_nothing(tmp_path):
+    data = tmp_path / "data"
+    with DemoSites(bulk_stories=BULK_STORIES) as sites:
+        profile = sites.write_profiles(data / "profiles")["bulk"]
+        first = start_crawl(profile, data)
+        deadline = time.monotonic() + 60
+        while records_written(data) < 20_000:
+            assert first.poll() is None and time.monotonic() < deadline, "no crawl progress"
+            time.sleep(0.02)
+        with pytest.raises(CrawlFailed, match=rf"already being crawled \(PID {first.pid}"):
+            run_crawl(profile, data, timeout=60)
+        assert first.wait(timeout=300) == 0  # the first crawl finishes undisturbed
+
+    for warc in sorted((data / "warcs").glob("*.warc.gz")):
+        assert_valid_warc(warc)
+    ingest_data_dir(data)
+    con = duckdb.connect(str(data / "archive.duckdb"), read_only=True)
+    [(stories,)] = con.execute("SELECT count(*) FROM articles").fetchall()
+    con.close()
+    assert stories == BULK_STORIES
