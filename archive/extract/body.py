@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import copy
 import re
+import unicodedata
 from functools import lru_cache
 
-from lxml import etree
-from trafilatura.core import bare_extraction, determine_returnstring
+from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor, use_config
+from trafilatura.utils import sanitize_tree
+from trafilatura.xml import (
+    delete_element,
+    keeps_empty,
+    remove_empty_elements,
+    strip_double_tags,
+)
 
 from .dates import RELATIVE_TIME, may_hold_relative_time
 from .rules import select
@@ -96,17 +103,48 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
 
 
 def _extracted_main(tree, url: str | None, dense_script: bool, fast: bool):
-    """trafilatura's XML <main>, or None. bare_extraction + determine_returnstring is what
-    trafilatura.extract does for XML output, minus the content fingerprint it adds to the XML
-    header (never read here). bare_extraction copies a tree it is handed."""
+    """trafilatura's main text as a <main> element of blocks, or None. bare_extraction is what
+    trafilatura.extract runs; its XML output step is replayed on the tree (`_as_main`) instead of
+    serialising and parsing it again (~0.45 ms a page). bare_extraction copies a
+    tree it is handed."""
     options = copy.copy(_options(dense_script, fast))
     options.url = url
     options.source = url and url.encode("utf-8", "replace").decode("utf-8")  # as Extractor does
     document = bare_extraction(tree, options=options)
-    xml = determine_returnstring(document, options) if document is not None else None
-    if not xml:
-        return None
-    return etree.fromstring(xml.encode("utf-8")).find("main")
+    return None if document is None else _as_main(document.body)
+
+
+def _as_main(body):
+    """What trafilatura's XML output does to the extracted body (determine_returnstring and
+    control_xml_output), without serialising the tree and parsing it back: drop empty elements,
+    merge doubled tags, clean the text, NFC."""
+    for element in body.iter("*"):
+        if len(element) == 0 and not element.text and not element.tail and not keeps_empty(element):
+            delete_element(element, keep_tail=False)
+    strip_double_tags(body)
+    remove_empty_elements(body)
+    sanitize_tree(body)
+    for element in body.iter("*"):
+        if element.text:
+            element.text = unicodedata.normalize("NFC", element.text)
+        if element.tail:
+            element.tail = unicodedata.normalize("NFC", element.tail)
+        _space_children(element)
+    body.tag = "main"
+    return body
+
+
+def _space_children(element) -> None:
+    """Children holding all the text of their parent are separate blocks: pretty-printed XML
+    puts a line break between them (lxml indents an element without mixed content), so their
+    words never run together."""
+    if len(element) == 0 or (element.text and element.text.strip()):
+        return
+    if any(child.tail and child.tail.strip() for child in element):
+        return
+    element.text = "\n"
+    for child in element:
+        child.tail = "\n"
 
 
 @lru_cache(maxsize=4)
