@@ -98,6 +98,13 @@ def _results_storage(data_dir: Path) -> Path:
     return (data_dir / "prefect-results").resolve()
 
 
+def _forget_round(data_dir: Path, round_id: str) -> None:
+    """A finished round's cached crawl results can never be asked for again (the next run starts
+    a new round): drop them, so `prefect-results/` does not grow with every run."""
+    for cached in _results_storage(data_dir).glob(f"crawl-{round_id}-*"):
+        cached.unlink(missing_ok=True)
+
+
 # -- tasks ------------------------------------------------------------------------------------
 
 
@@ -272,6 +279,7 @@ def _archive_round(
         markdown=markdown(summary), key=artifact_key, description="newsarc crawl run summary"
     )
     archive_round.finish()
+    _forget_round(data, archive_round.round_id)
     problems = [f"{site}: {why}" for site, why in failures.items()]
     if not verify["ok"]:
         problems.append(verify_problem(verify))

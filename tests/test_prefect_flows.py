@@ -68,6 +68,8 @@ def test_archive_all_on_the_demo_sites(archive):
     assert "pages fetched" in artifact.data and "new stories" in artifact.data
     assert "- new: [" in artifact.data and "](http://127.0.0." in artifact.data  # linked stories
     assert {row["site"] for row in summary["per_site"]} == set(summary["sites"])
+    # the finished round's cached crawls are dropped: nothing could ask for them again
+    assert not list((archive.data / "prefect-results").glob("crawl-*"))
 
     # crawl_site again on one site: an incremental crawl, nothing new, every page a 304
     [(captures_before,)] = archive.rows("SELECT count(*) FROM captures")
