@@ -12,7 +12,8 @@ the stored `story_state` row decides:
   `restored`.
 
 Stories in `scope` with `rebuild` set are replayed from all their sightings and no state (new
-stories, stories whose URLs were regrouped, a crawl run split across two ingests); the others
+stories, stories whose URLs were regrouped, a crawl run split across two ingests, captures older
+than the state from a WARC file ingested late); the others
 continue from their state with only the new sightings. Both give the same rows, so a reindex
 (every story rebuilt) equals incremental ingest. Only the paragraph diffs of edits are left to
 Python (archive/story_versions.py).
@@ -27,6 +28,10 @@ from archive.story_content import CONTENT_FIELDS, MERGED_FIELDS
 
 GONE = (404, 410)
 CLAIM_TOLERANCE = "INTERVAL 1 MINUTE"  # a relative "2h ago" resolves with minute-level wobble
+
+
+# A page's `filled` bit i and fingerprint i describe the same field for the content fields.
+assert MERGED_FIELDS[: len(CONTENT_FIELDS)] == CONTENT_FIELDS
 
 
 def _merged_columns() -> str:
