@@ -45,7 +45,7 @@ from pathlib import Path
 
 from archive.warc_reader import iter_capture_rows
 from benchmarks.machine import machine as describe_machine
-from benchmarks.machine import run_measured
+from benchmarks.machine import print_figures, run_measured
 from tests.sites.bulk import PER_LIST
 from tests.sites.demo import DemoSites
 
@@ -349,10 +349,7 @@ def print_table(figures: dict) -> None:
             f"{'yes' if b['all_documents_archived'] else 'NO'}",
         ),
     ]
-    width = max(len(k) for k, _ in rows)
-    print("crawl throughput (benchmarks/crawl_throughput.py)")
-    for key, value in rows:
-        print(f"  {key:<{width}}  {value}".rstrip())
+    print_figures("crawl throughput (benchmarks/crawl_throughput.py)", rows)
 
 
 def _join(values: list) -> str:

@@ -55,7 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.machine import machine as describe_machine
-from benchmarks.machine import run_measured
+from benchmarks.machine import print_figures, run_measured
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest_throughput.json"
@@ -454,10 +454,7 @@ def print_report(figures: dict, best_newsarc: Run) -> None:
             f"{figures['ratio_whole_process']:.3f} on whole-process CPU",
         ),
     ]
-    width = max(len(k) for k, _ in rows)
-    print("ingest throughput (benchmarks/ingest_throughput.py)")
-    for key, value in rows:
-        print(f"  {key:<{width}}  {value}".rstrip())
+    print_figures("ingest throughput (benchmarks/ingest_throughput.py)", rows)
     print()
     print("  where newsarc's ingest time goes (best run; steps nest, `a/b` is inside `a`):")
     print(f"    {'step':<44} {'calls':>6} {'wall s':>8} {'CPU s':>8} {'of CPU':>7}")

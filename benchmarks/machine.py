@@ -74,3 +74,11 @@ def run_measured(command: list[str], output: Path, *, cwd: Path, timeout: float)
         wall = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, tell Popen
     return ChildRun(child.returncode, wall, usage)
+
+
+def print_figures(title: str, rows: list[tuple[str, str]]) -> None:
+    """A benchmark's figures as aligned `key  value` lines under its title."""
+    width = max(len(key) for key, _ in rows)
+    print(title)
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}".rstrip())
