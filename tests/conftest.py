@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.pipeline import archive_profiles, closed_warcs
+from tests.catalog_queries import query
 from tests.sites import DemoSites
 from tests.warc_validation import assert_valid_warc
 
@@ -32,11 +32,7 @@ class Archive:
         return run
 
     def rows(self, sql: str, *params):
-        con = duckdb.connect(str(self.data / "archive.duckdb"), read_only=True)
-        try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
+        return query(self.data, sql, *params)
 
     def warcs(self) -> list[Path]:
         return closed_warcs(self.data)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pytest
 
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
+from tests.catalog_queries import query
 from tests.sites import DemoSites
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
@@ -46,11 +46,7 @@ class Scenario:
         return self.query("SELECT count(*) FROM changes")[0][0]
 
     def query(self, sql, *params):
-        con = duckdb.connect(str(self.data / "archive.duckdb"), read_only=True)
-        try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
+        return query(self.data, sql, *params)
 
 
 @pytest.fixture(scope="module")
@@ -131,20 +127,15 @@ STORY_TABLES = ("articles", "article_versions", "paragraph_pairs", "article_urls
                 "article_captures", "near_duplicates", "changes")  # fmt: skip
 
 
-def story_tables(db) -> dict[str, list[str]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall()))
-                for t in STORY_TABLES}  # fmt: skip
-    finally:
-        con.close()
+def story_tables(data_dir) -> dict[str, list[str]]:
+    return {t: sorted(map(repr, query(data_dir, f"SELECT * FROM {t}"))) for t in STORY_TABLES}
 
 
 def test_5_reindex_reproduces_the_same_versions_and_changes(scenario):
     # every story table, after five incremental derivations, equals one derivation of everything
-    before = story_tables(scenario.data / "archive.duckdb")
+    before = story_tables(scenario.data)
     reindex(scenario.data)
-    assert story_tables(scenario.data / "archive.duckdb") == before
+    assert story_tables(scenario.data) == before
 
 
 @pytest.mark.parametrize("order", ["oldest first", "newest first"])
@@ -161,4 +152,4 @@ def test_6_files_ingested_one_at_a_time_in_any_order_give_the_same_tables(
     for warc in files:
         shutil.copy2(warc, data / "warcs" / warc.name)
         ingest_data_dir(data)
-    assert story_tables(data / "archive.duckdb") == story_tables(scenario.data / "archive.duckdb")
+    assert story_tables(data) == story_tables(scenario.data)

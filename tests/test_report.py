@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
 from archive.report import write_change_report
 from flows.cli import app
 from flows.pipeline import archive_profiles
+from tests.catalog_queries import query, read_catalog
 from tests.replay import CHROMIUM_ARGS, chromium_path
 from tests.sites import DemoSites
 
@@ -51,19 +51,12 @@ class EditedArchive:
         assert not run.failures, run.failures
 
     def rows(self, sql: str, *params):
-        con = duckdb.connect(str(self.data / "archive.duckdb"), read_only=True)
-        try:
-            return con.execute(sql, list(params)).fetchall()
-        finally:
-            con.close()
+        return query(self.data, sql, *params)
 
     def write_report(self, path, **filters):
-        con = duckdb.connect(str(self.data / "archive.duckdb"), read_only=True)
-        try:
+        with read_catalog(self.data) as con:
             options = {"since": None, "site": None, "kinds": None, **filters}
             return write_change_report(con, path, warc_dir=self.data / "warcs", **options)
-        finally:
-            con.close()
 
 
 @pytest.fixture(scope="module")

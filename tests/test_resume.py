@@ -16,6 +16,7 @@ import pytest
 
 from crawlers.run import CrawlFailed, run_crawl
 from flows.pipeline import ingest_data_dir
+from tests.catalog_queries import query
 from tests.sites import DemoSites
 from tests.warc_validation import assert_valid_warc
 
@@ -62,7 +63,6 @@ def test_crawl_killed_twice_then_resumed_archives_each_page_exactly_once(tmp_pat
         if warc.name.endswith(".warc.gz"):
             assert_valid_warc(warc)
     ingest_data_dir(data)
-    import duckdb
 
     con = duckdb.connect(str(data / "archive.duckdb"), read_only=True)
     urls = Counter(
@@ -139,7 +139,5 @@ def test_a_second_crawl_of_a_site_being_crawled_is_refused_and_harms_nothing(tmp
     for warc in sorted((data / "warcs").glob("*.warc.gz")):
         assert_valid_warc(warc)
     ingest_data_dir(data)
-    con = duckdb.connect(str(data / "archive.duckdb"), read_only=True)
-    [(stories,)] = con.execute("SELECT count(*) FROM articles").fetchall()
-    con.close()
+    [(stories,)] = query(data, "SELECT count(*) FROM articles")
     assert stories == BULK_STORIES
