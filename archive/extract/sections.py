@@ -28,26 +28,45 @@ def text_of(element) -> str:
     return " ".join(element.text_content().split())
 
 
-def find_blocks(tree, kind: str, selectors: list[str] | None = None) -> list:
-    """Elements holding one kind of block ('tldr', 'faq', 'key_data', 'scores')."""
-    if selectors:
-        return [el for sel in selectors for el in select(tree, sel)]
-    pattern = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}.get(kind)
-    found: list = []
-    taken: set = set()  # the same lxml proxies as `found`, for a constant-time ancestor check
+KINDS = ("tldr", "faq", "key_data", "scores")
+_PATTERNS = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}
+
+
+def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, list]:
+    """Elements holding each kind of block ('tldr', 'faq', 'key_data', 'scores'): a kind with
+    a profile rule is read from its selectors, the others are recognised in one walk over the
+    page's block elements (one walk, not one per kind: on a real page that is most of the cost).
+    Within a kind, a block inside an earlier block of that kind is not a block of its own."""
+    rules = rules or {}
+    found: dict[str, list] = {
+        kind: [el for sel in rules[kind] for el in select(tree, sel)]
+        for kind in KINDS
+        if rules.get(kind)
+    }
+    generic = [kind for kind in KINDS if kind not in found]
+    found.update({kind: [] for kind in generic})
+    if not generic:
+        return found
+    taken: dict[str, set] = {kind: set() for kind in generic}  # the proxies in `found`
+    any_taken: set = set()
     for el in tree.xpath(_BLOCKS):  # document order: a block comes before anything inside it
-        if taken and any(a in taken for a in el.iterancestors()):
-            continue
+        inside = {a for a in el.iterancestors() if a in any_taken} if any_taken else set()
         classes = (el.get("class") or "") + " " + (el.get("id") or "")
-        if kind == "scores":
-            if _SCORES.search(classes) and re.search(r"\d", text_of(el)):
-                found.append(el)
-                taken.add(el)
-            continue
-        heading = _heading(el)
-        if pattern.search(classes.replace("-", " ")) or (heading and pattern.search(heading)):
-            found.append(el)
-            taken.add(el)
+        heading = None
+        for kind in generic:
+            if inside & taken[kind]:
+                continue
+            if kind == "scores":
+                hit = bool(_SCORES.search(classes)) and bool(re.search(r"\d", text_of(el)))
+            elif _PATTERNS[kind].search(classes.replace("-", " ")):
+                hit = True
+            else:
+                heading = _heading(el) if heading is None else heading
+                hit = bool(heading) and bool(_PATTERNS[kind].search(heading))
+            if hit:
+                found[kind].append(el)
+                taken[kind].add(el)
+                any_taken.add(el)
     return found
 
 
