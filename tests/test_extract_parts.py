@@ -88,3 +88,27 @@ def test_english_then_chinese_in_one_paragraph_is_split():
 def test_unknown_rule_field_is_named_in_the_error():
     with pytest.raises(BadExtractRules, match="extract.headline: unknown field"):
         normalise_rules({"headline": "h1"})
+
+
+def test_language_model_from_the_cache_answers_as_the_packed_one(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from archive.extract.langid_model import load_identifier
+
+    monkeypatch.setenv("NEWSARC_CACHE", str(tmp_path))
+    packed = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    written, mapped = load_identifier(), load_identifier()  # the second one reads the cache
+    assert len(list(tmp_path.glob("py3langid-*/ready"))) == 1
+    texts = ["The company did not disclose the size of the run.", "Die Firma schweigt.",
+             "La société n'a rien dit.", "Компания не раскрыла размер.", "x"]  # fmt: skip
+    for text in texts:
+        assert written.classify(text) == mapped.classify(text) == packed.classify(text)
+
+
+def test_language_model_loads_without_a_writable_cache(tmp_path, monkeypatch):
+    from archive.extract.langid_model import load_identifier
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("NEWSARC_CACHE", str(blocked / "cache"))
+    assert load_identifier().classify("The company did not disclose it.")[0] == "en"

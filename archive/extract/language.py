@@ -80,6 +80,6 @@ def _latin_language(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from .langid_model import load_identifier  # numpy and the model only when needed
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
