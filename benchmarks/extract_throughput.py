@@ -17,6 +17,7 @@ import json
 import platform
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,16 +32,39 @@ TARGET = 0.8
 Page = tuple[str, bytes]  # (URL, captured bytes)
 
 
-def load_pages(corpus: Path) -> list[Page]:
+@dataclass(frozen=True)
+class CorpusPage:
+    """One corpus page with where it came from, for callers that need to tell pages apart."""
+
+    corpus: str  # "article-extraction-benchmark" or "zh-news-gne"
+    page_id: str  # the ground-truth key (English) or the file name without .html.gz (Chinese)
+    url: str | None  # the ground-truth URL, when the corpus gives one
+    raw: bytes
+
+
+def load_corpus(corpus: Path) -> list[CorpusPage]:
+    """The English pages (ground-truth order), then the Chinese ones (file-name order)."""
     english = corpus / "article-extraction-benchmark"
     truth = json.loads((english / "ground-truth.json").read_text(encoding="utf-8"))
     pages = [
-        (item.get("url") or "http://example.com/", _gunzip(english / "html" / f"{pid}.html.gz"))
+        CorpusPage(english.name, pid, item.get("url"), _gunzip(english / "html" / f"{pid}.html.gz"))
         for pid, item in sorted(truth.items())
     ]
     chinese = sorted((corpus / "zh-news-gne").glob("*.html.gz"))
-    pages += [("http://news.example.cn/a", _gunzip(page)) for page in chinese]
+    pages += [
+        CorpusPage("zh-news-gne", page.name.removesuffix(".html.gz"), None, _gunzip(page))
+        for page in chinese
+    ]
     return pages
+
+
+def load_pages(corpus: Path) -> list[Page]:
+    """(URL, bytes) per page; the URLs only steer extraction, so placeholders will do."""
+    fallback = {"article-extraction-benchmark": "http://example.com/"}
+    return [
+        (page.url or fallback.get(page.corpus, "http://news.example.cn/a"), page.raw)
+        for page in load_corpus(corpus)
+    ]
 
 
 def _gunzip(path: Path) -> bytes:
