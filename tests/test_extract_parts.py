@@ -112,3 +112,19 @@ def test_language_model_loads_without_a_writable_cache(tmp_path, monkeypatch):
     blocked.write_text("not a directory")
     monkeypatch.setenv("NEWSARC_CACHE", str(blocked / "cache"))
     assert load_identifier().classify("The company did not disclose it.")[0] == "en"
+
+
+@pytest.mark.parametrize(
+    ("classes", "held"),
+    [("story-trending box", True), ("TRENDING", True), ("trendingNow", False),
+     ("share_bar", True), ("shared", False), ("a  comments\tb", True), ("", False),
+     ("x-ago", True), ("agony", False)],
+)  # fmt: skip
+def test_marker_words_match_whole_words_only(classes, held):
+    import re
+
+    from archive.extract.class_words import holds_word
+
+    words = {"trending", "share", "comments", "comment", "ago"}
+    assert holds_word(words)(classes) is held
+    assert bool(words & set(re.split(r"[-_\s]+", classes.lower()))) is held

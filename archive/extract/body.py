@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from lxml import etree
 from trafilatura.core import bare_extraction
 from trafilatura.settings import Extractor, use_config
 from trafilatura.utils import sanitize_tree
@@ -22,6 +23,7 @@ from trafilatura.xml import (
     strip_double_tags,
 )
 
+from .class_words import holds_word
 from .dates import RELATIVE_TIME, may_hold_relative_time
 from .rules import select
 
@@ -32,7 +34,8 @@ NOISE_WORDS = {
     "byline", "dateline", "timestamp", "pagination", "advert", "advertisement", "sponsored",
     "disclaimer",
 }  # fmt: skip
-_WORD_SPLIT = re.compile(r"[-_\s]+")
+_names_noise = holds_word(NOISE_WORDS)
+_NEVER_NOISE = ("html", "body", "main", "article")  # the page itself, whatever its class
 _COUNTER = re.compile(
     r"^[\d,.\s]+(?:[kKmMwW万])?\s*(?:views?|reads?|comments?|likes?|shares?|次?阅读|浏览|评论|点赞|人看过)?$"
 )
@@ -50,12 +53,13 @@ def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
     `holds_prose`) is never dropped on its class alone. `drop` rules are obeyed as written.
     """
     doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str) or el.tag in ("html", "body", "main", "article"):
+    for el in tree.iter(etree.Element):
+        classes, element_id = el.get("class"), el.get("id")
+        if classes is None and element_id is None:
             continue
-        words = _WORD_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower())
-        if NOISE_WORDS.intersection(words) and not holds_prose(el):
-            doomed.append(el)
+        if _names_noise(f"{classes or ''} {element_id or ''}") and el.tag not in _NEVER_NOISE:
+            if not holds_prose(el):
+                doomed.append(el)
     for selector in extra_selectors or []:
         doomed.extend(select(tree, selector))
     for el in doomed:

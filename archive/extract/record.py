@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import bilingual, body, sections
+from .class_words import holds_word
 from .dates import (
     CHINA,
     RELATIVE_TIME,
@@ -30,11 +31,15 @@ from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
 from .rules import ExtractRules, normalise_rules, select
 
-_DEK_WORDS = {"dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt"}
+_names_dek = holds_word(
+    ("dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt")
+)
 _TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
+_BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+_body_texts = etree.XPath(_BODY_TEXT, smart_strings=False)
 _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 
 
@@ -200,17 +205,23 @@ def _relative_byline(tree, captured_at):
     """The first element whose text is a relative time, read together with its siblings."""
     if not may_hold_relative_time(tree.text_content()):
         return None, None  # no text node can hold one either
-    for node in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
-        if may_hold_relative_time(node) and RELATIVE_TIME.search(node):
-            holder = node.getparent()
-            line = holder.getparent() if holder.getparent() is not None else holder
-            return relative_times(sections.text_of(line), captured_at)
-    return None, None
+    # Plain strings to search (an lxml "smart" string per text node would make an element
+    # proxy for each); the one node that matches is then fetched by its position.
+    texts = _body_texts(tree)
+    hit = next(
+        (i for i, text in enumerate(texts)
+         if may_hold_relative_time(text) and RELATIVE_TIME.search(text)),
+        None,
+    )  # fmt: skip
+    if hit is None:
+        return None, None
+    holder = tree.xpath(f"({_BODY_TEXT})[{hit + 1}]")[0].getparent()
+    line = holder.getparent() if holder.getparent() is not None else holder
+    return relative_times(sections.text_of(line), captured_at)
 
 
 def _visible_text(tree, limit: int = 20000) -> str:
-    nodes = tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
-    return " ".join(n.strip() for n in nodes if n.strip())[:limit]
+    return " ".join(n.strip() for n in _body_texts(tree) if n.strip())[:limit]
 
 
 # -- TL;DR, FAQ, key data, scores ----------------------------------------------------------
@@ -264,11 +275,8 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
         if getattr(story, f"title_{lang}") is None and other in found:
             neighbours = headings[max(0, found[other] - 1) : found[other] + 2]
             setattr(story, f"title_{lang}", next((h for h in neighbours if _lang(h) == lang), None))
-    deks = [
-        sections.text_of(el)
-        for el in tree.xpath("//body//*[@class]")
-        if _DEK_WORDS.intersection(re.split(r"[-_\s]+", el.get("class").lower()))
-    ]
+    classed = tree.xpath("//body//*[@class]")
+    deks = [sections.text_of(el) for el in classed if _names_dek(el.get("class"))]
     descriptions = [
         ld_text(meta.json_ld, "description"),
         meta.meta.get("og:description", ""),
