@@ -74,6 +74,18 @@ def holds_prose(el) -> bool:
     return len(long_paragraphs) >= PROSE_PARAGRAPHS
 
 
+# Code and style sheets: never text in any of trafilatura's stages (JSON-LD, which its baseline
+# reads an articleBody from, stays). trafilatura copies the tree three or four times per page
+# before cleaning them out of each copy; on real pages they are much of the markup.
+_CODE = etree.XPath("//script[not(@type='application/ld+json')] | //style")
+
+
+def drop_code(tree) -> None:
+    """Remove scripts (JSON-LD aside) and style sheets in place, keeping the text after them."""
+    for el in _CODE(tree):
+        el.drop_tree()
+
+
 def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[str]:
     """Paragraphs (and subheadings) of the main text, in page order.
 

@@ -113,6 +113,7 @@ def extract(
     story.author = _first_text(tree, rules_by_field.get("author")) or _author(tree, meta)
     story.tags = _tags(tree, meta, rules_by_field.get("tags"))
     body.drop_noise(tree, rules_by_field.get("drop"))
+    body.drop_code(tree)
     if "body" in rules_by_field:
         paragraphs = body.body_from_selectors(tree, rules_by_field["body"])
     else:
