@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 WORD_SEPARATORS = r"-_\s"
 
@@ -20,6 +21,9 @@ def holds_word(words: Iterable[str]) -> Callable[[str], bool]:
     alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     pattern = re.compile(f"(?:^|[{WORD_SEPARATORS}])(?:{alternatives})(?=$|[{WORD_SEPARATORS}])")
 
+    # A page repeats its class names ("col-md-6" fifty times) and a site repeats them across
+    # pages: each distinct one is searched once.
+    @lru_cache(maxsize=16384)
     def test(text: str) -> bool:
         return pattern.search(text.lower()) is not None
 

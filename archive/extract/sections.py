@@ -8,6 +8,7 @@ element used here is detached from the tree afterwards, so it never reaches the 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import html as lxml_html
 
@@ -57,8 +58,8 @@ def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, li
             if inside & taken[kind]:
                 continue
             if kind == "scores":
-                hit = bool(_SCORES.search(classes)) and bool(re.search(r"\d", text_of(el)))
-            elif _PATTERNS[kind].search(classes.replace("-", " ")):
+                hit = "scores" in _kinds_named(classes) and bool(re.search(r"\d", text_of(el)))
+            elif kind in _kinds_named(classes):
                 hit = True
             else:
                 heading = _heading(el) if heading is None else heading
@@ -68,6 +69,15 @@ def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, li
                 taken[kind].add(el)
                 any_taken.add(el)
     return found
+
+
+@lru_cache(maxsize=16384)
+def _kinds_named(classes: str) -> frozenset[str]:
+    """The kinds of block a class and id string names. Pages and sites repeat their class names,
+    so each distinct string is matched once."""
+    words = classes.replace("-", " ")
+    named = {kind for kind, pattern in _PATTERNS.items() if pattern.search(words)}
+    return frozenset(named | ({"scores"} if _SCORES.search(classes) else set()))
 
 
 def _heading(el) -> str:
