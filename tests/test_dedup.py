@@ -367,3 +367,19 @@ def test_the_later_story_is_the_copy_and_versions_of_one_story_are_not_pairs():
 def test_mixed_text_gets_word_and_character_shingles():
     assert shingle_hashes("OpenAI GPT 5 发布新模型").size == 1 + 2
     assert shingle_hashes("").size == 0
+
+
+def test_minhash_signature_is_datasketchs():
+    """Stored LSH band keys are built from it: it must stay what datasketch computes."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from archive.dedup.near import MINHASH_SEED, NUM_PERM, minhash_signature, shingle_hashes
+
+    texts = ["A frontier lab released a smaller reasoning model.", "one",
+             "一家前沿实验室发布了模型", " ".join(f"word{i}" for i in range(3000))]  # fmt: skip
+    for text in texts:
+        shingles = shingle_hashes(text)
+        reference = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme="affine64", hashfunc=int)
+        reference.update_batch(shingles.tolist())
+        assert np.array_equal(minhash_signature(shingles), reference.hashvalues)

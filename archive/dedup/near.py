@@ -126,19 +126,29 @@ def make_sketch(
     shingles = shingle_hashes(text, unit_hashes)
     if shingles.size == 0:
         return None
-    minhash = MinHash(
-        num_perm=num_perm, hashfunc=int, permutations=_permutations(num_perm), scheme="affine64"
-    )
-    values = shingles.tolist()
-    minhash.update_batch(values)
-    signature = minhash.hashvalues.astype(np.uint64)
+    signature = minhash_signature(shingles, num_perm)
     rows = num_perm // LSH_BANDS
     keys = tuple(
         (band, int.from_bytes(blake2b(signature[band * rows : (band + 1) * rows].tobytes(),
                                       digest_size=8).digest()))
         for band in range(LSH_BANDS)
     )  # fmt: skip
-    return Sketch(frozenset(values), signature, keys)
+    return Sketch(frozenset(shingles.tolist()), signature, keys)
+
+
+def minhash_signature(shingles: np.ndarray, num_perm: int = NUM_PERM) -> np.ndarray:
+    """datasketch's MinHash signature (scheme "affine64", `hashfunc=int`) of the 64-bit shingle
+    hashes, computed on the array at once: datasketch's update_batch first walks the values in
+    Python, one call per value. Equality with datasketch is tested, since stored band keys
+    depend on it."""
+    a, b = _permutations(num_perm)
+    mixed = shingles.astype(np.uint64)  # MurmurHash3's 64-bit finaliser, as datasketch pre-mixes
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= np.uint64(0xFF51AFD7ED558CCD)
+    mixed ^= mixed >> np.uint64(33)
+    mixed *= np.uint64(0xC4CEB9FE1A85EC53)
+    mixed ^= mixed >> np.uint64(33)
+    return (mixed[:, np.newaxis] * a + b).min(axis=0)  # wraps modulo 2**64, as datasketch's
 
 
 def similar(a: Sketch, b: Sketch, threshold: float = THRESHOLD) -> float | None:
