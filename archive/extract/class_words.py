@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 WORD_SEPARATORS = r"-_\s"
+_MEMOISED: list = []  # every test made here, for forget()
 
 
 def holds_word(words: Iterable[str]) -> Callable[[str], bool]:
@@ -27,4 +28,11 @@ def holds_word(words: Iterable[str]) -> Callable[[str], bool]:
     def test(text: str) -> bool:
         return pattern.search(text.lower()) is not None
 
+    _MEMOISED.append(test)
     return test
+
+
+def forget() -> None:
+    """Drop what every test remembers (benchmarks time passes that start cold)."""
+    for test in _MEMOISED:
+        test.cache_clear()
