@@ -7,7 +7,8 @@ into memory first, in one process (so one core), in the same run: one warm-up pa
 the best of `--repeat` timed passes. Each gets the captured bytes, as the archive holds them,
 so decoding is part of the work for both. newsarc's memoised per-text results (languages of
 lines, class names) are forgotten before each pass, so a pass never reuses what the last one
-learnt about the same pages (trafilatura's own small caches are left as they are). The issue's target: newsarc >= 0.8 of trafilatura.
+learnt about the same pages (trafilatura's own small caches are left as they are). The issue's
+target: newsarc >= 0.8 of trafilatura.
 Results are printed and written to benchmarks/results/extract_throughput.json.
 """
 
