@@ -39,6 +39,10 @@ For each fixture:
    the median of the paired ratios (each newsarc run over the trafilatura run right after it)
    is printed beside it, since on a shared host one lucky run can flatter either side.
 
+`--instructions` also counts each side's instructions per page under valgrind's callgrind (see
+benchmarks/instruction_count.py): CPU seconds on this shared host swing by a quarter between
+runs, an instruction count does not. About 10 minutes for the real pages.
+
 CPU seconds are the child's own user + system time (resource.getrusage(RUSAGE_SELF)) around the
 measured work only, so interpreter start-up and imports are left out for both; DuckDB's worker
 threads are part of the process, so their CPU counts. The whole-process CPU time (os.wait4 on the
@@ -75,6 +79,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarks import instruction_count
 from benchmarks.machine import machine as describe_machine
 from benchmarks.machine import print_figures, run_measured
 
@@ -85,6 +90,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest_throughput.json"
 RATIO_TARGET = 0.8
 CHILD_TIMEOUT_SECONDS = 1800
+CALLGRIND_TIMEOUT_SECONDS = 7200
 PROFILE_TOP = 25
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"  # as benchmarks/extract_throughput.py
 REAL_CAPTURED_AT = datetime(2021, 1, 1, tzinfo=UTC)  # page i is captured i seconds later
@@ -130,7 +136,7 @@ class StepTimer:
         setattr(module, name, timed)
 
 
-def child_ingest(data_dir: Path, out: Path, profile_out: Path | None) -> None:
+def child_ingest(data_dir: Path, out: Path, profile_out: Path | None, setup_only: bool) -> None:
     import logging
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -154,6 +160,9 @@ def child_ingest(data_dir: Path, out: Path, profile_out: Path | None) -> None:
                         ("update_near_duplicates", "near-duplicates")):  # fmt: skip
         timer.wrap(story_tables, name, f"derive_story_tables/{label}", process)
 
+    if setup_only:  # what the instruction count subtracts: imports and set-up, no work
+        out.write_text(json.dumps({"setup_only": True}), encoding="utf-8")
+        return
     profiler = None
     if profile_out is not None:
         import cProfile
@@ -189,11 +198,13 @@ def child_ingest(data_dir: Path, out: Path, profile_out: Path | None) -> None:
     out.write_text(json.dumps(result), encoding="utf-8")
 
 
-def child_trafilatura(pages_file: Path, out: Path) -> None:
+def child_trafilatura(pages_file: Path, out: Path, setup_only: bool) -> None:
     import trafilatura
 
     with pages_file.open("rb") as handle:
         pages: list[tuple[str, str]] = pickle.load(handle)
+    if setup_only:
+        pages = []
     cpu0, wall0 = _cpu_self(), time.perf_counter()
     extracted = 0
     for _url, html in pages:
@@ -789,6 +800,36 @@ def fixture_figures(fixture: Fixture, runs: list[Run], load_before: list[float])
     }
 
 
+def count_instructions(fixture: Fixture) -> dict:
+    """Instructions per page of each side under callgrind: a child doing the work minus the same
+    child only setting up, newsarc's and trafilatura's running side by side (two cores)."""
+    totals: dict[str, int] = {}
+    for setup_only in (False, True):
+        reset_data_dir(fixture.data_dir)
+        started = {}
+        for mode, what, source in (("newsarc", "ingest", fixture.data_dir),
+                                   ("trafilatura", "trafilatura", fixture.pages_file)):  # fmt: skip
+            label = f"{mode}-{'setup' if setup_only else 'work'}"
+            command = [sys.executable, "-m", "benchmarks.ingest_throughput", "--child", what,
+                       str(source), *(["--setup-only"] if setup_only else []),
+                       str(fixture.work / f"instructions-{label}.json")]  # fmt: skip
+            log = fixture.work / f"instructions-{label}.log"
+            started[label] = (instruction_count.start(command, log, cwd=REPO), log)
+        for label, (child, log) in started.items():
+            totals[label] = instruction_count.finish(child, log, CALLGRIND_TIMEOUT_SECONDS)
+            progress(f"  {fixture.name} {label}: {totals[label]:,} instructions (callgrind)")
+    per_page = {
+        mode: (totals[f"{mode}-work"] - totals[f"{mode}-setup"]) / fixture.pages
+        for mode in ("newsarc", "trafilatura")
+    }
+    return {
+        "instructions_per_page": {mode: round(value) for mode, value in per_page.items()},
+        "ratio": _round(per_page["trafilatura"] / per_page["newsarc"]),
+        "totals": totals,
+        "method": "callgrind Ir, PYTHONHASHSEED=0; work child minus set-up-only child, per page",
+    }
+
+
 def measure(fixture: Fixture, args: argparse.Namespace, machine_info: dict) -> dict:
     """The runs on one fixture, its report, and a cProfile when asked or under the target."""
     started = time.perf_counter()
@@ -803,6 +844,15 @@ def measure(fixture: Fixture, args: argparse.Namespace, machine_info: dict) -> d
         stats_file = fixture.work / "ingest.pstats"
         run_newsarc(fixture.data_dir, fixture.work, 0, profile_out=stats_file)
         figures["profile"] = print_profile(stats_file, fixture.name)
+    if args.instructions:
+        counted = figures["instructions"] = count_instructions(fixture)
+        per_page = counted["instructions_per_page"]
+        verdict = "MET" if counted["ratio"] >= RATIO_TARGET else "NOT MET"
+        print(
+            f"  instructions per page (callgrind): newsarc {per_page['newsarc'] / 1e6:.1f} M, "
+            f"trafilatura {per_page['trafilatura'] / 1e6:.1f} M; ratio {counted['ratio']:.3f} "
+            f"(target >= {RATIO_TARGET}: {verdict})"
+        )
     figures["measure_seconds"] = _round(time.perf_counter() - started, 1)
     return figures
 
@@ -813,12 +863,13 @@ def child_main(argv: list[str]) -> int:
     parser.add_argument("what", choices=["ingest", "trafilatura"])
     parser.add_argument("source", type=Path)
     parser.add_argument("--profile-out", type=Path)
+    parser.add_argument("--setup-only", action="store_true")
     parser.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.what == "ingest":
-        child_ingest(args.source, args.out, args.profile_out)
+        child_ingest(args.source, args.out, args.profile_out, args.setup_only)
     else:
-        child_trafilatura(args.source, args.out)
+        child_trafilatura(args.source, args.out, args.setup_only)
     return 0
 
 
@@ -850,6 +901,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS})"
     )
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each side's instructions per page under valgrind's callgrind "
+        "(deterministic; about 10 min for the real pages, far longer for bulk)",
+    )
 
 
 def print_summary(results: dict[str, dict]) -> None:
@@ -860,7 +917,13 @@ def print_summary(results: dict[str, dict]) -> None:
         print(
             f"{name:<4}  ratio newsarc/trafilatura {figures['ratio']:.3f} pages/CPU-s best vs "
             f"best (target >= {RATIO_TARGET}: {verdict}), paired median "
-            f"{figures['ratio_paired_median']:.3f}  {figures['title']}"
+            f"{figures['ratio_paired_median']:.3f}"
+            + (
+                f", instructions {figures['instructions']['ratio']:.3f}"
+                if "instructions" in figures
+                else ""
+            )  # fmt: skip
+            + f"  {figures['title']}"
         )
 
 
