@@ -7,9 +7,9 @@ record, which is what reindexing from the WARCs relies on.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -38,9 +38,9 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
+_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 _BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 _body_texts = etree.XPath(_BODY_TEXT, smart_strings=False)
-_MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 
 
 @dataclass
@@ -135,16 +135,22 @@ def _parse(text: str):
         return lxml_html.document_fromstring("<html><body></body></html>")
 
 
-@lru_cache(maxsize=1)
+_parsers = threading.local()  # an lxml parser must not be shared between threads
+
+
 def _html_parser() -> lxml_html.HTMLParser:
-    """lxml.html's parser, with every element an `HtmlElement` chosen in C.
+    """lxml.html's parser, with every element an `HtmlElement` chosen in C; one per thread.
 
     lxml.html picks each element's class in Python (form fields get their own classes), and
     that call runs whenever an element is touched from Python, here and in trafilatura, which
     works on a copy of this tree: a few microseconds per element. Nothing here uses the form
     classes, so the plain element class, chosen without leaving C, does the same job faster.
     """
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+    if (parser := getattr(_parsers, "parser", None)) is not None:
+        return parser
+    parser = _parsers.parser = lxml_html.HTMLParser(
+        remove_comments=True, remove_pis=True, collect_ids=False
+    )
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
             element=lxml_html.HtmlElement,
