@@ -1,7 +1,7 @@
 """Ingest throughput: newsarc's whole ingest vs bare trafilatura.extract, pages per CPU second.
 
     uv run python -m benchmarks.ingest_throughput [--fixture both] [--stories 2000]
-        [--corpus ../shared/corpus] [--repeats 2] [--profile]
+        [--corpus ../shared/corpus] [--repeats 2] [--profile] [--instructions]
 
 Run by hand; it prints figures and writes them to benchmarks/results/ingest_throughput.json.
 The issue's target: newsarc's ingest (WARC read + extract + dedup + DuckDB write) at least 0.8 of
