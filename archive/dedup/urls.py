@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -35,6 +36,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 _DUPLICATE_SLASHES = re.compile(r"/{2,}")
 
 
+@lru_cache(maxsize=1 << 16)  # ingest asks for the same URL's key from several steps
 def normalize_url(url: str) -> str:
     """The key under which `url` counts as "the same URL": scheme and host lower-cased, default
     port, fragment and tracking parameters dropped, remaining parameters sorted, percent-encoding
