@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ class _RecordCheck:
         if not data or self.problem:
             return
         self.total += len(data)
-        self.tail = (self.tail + data)[-len(_HEADER_END) :]
+        self.tail = (self.tail + data[-len(_HEADER_END) :])[-len(_HEADER_END) :]
         if self.header_len is None:
             self.head += data
             end = self.head.find(_HEADER_END)
@@ -133,13 +134,11 @@ class _RecordCheck:
         return None
 
 
-def iter_members(fh: BinaryIO, size: int) -> Iterator[Member]:
-    """Yield each gzip member from the current position of *fh* to *size*, checked.
+def _inflate_members(fh: BinaryIO, size: int) -> Iterator[bytes | Member]:
+    """Each gzip member's decompressed content, piece by piece, then the checked `Member`.
 
-    A complete gzip member that is not a valid record is yielded with its problem and scanning
-    goes on (its end is known). A gzip-level failure (truncation, corrupt deflate data) ends the
-    scan: past it there is no reliable member boundary, so the rest of the file is reported as one
-    bad member.
+    Pieces of a member are yielded before its verdict is known: whoever uses them must wait for
+    the `Member` that follows before trusting them.
     """
     offset = fh.tell()
     pending = b""
@@ -158,9 +157,15 @@ def iter_members(fh: BinaryIO, size: int) -> Iterator[Member]:
                 break
             fed += len(data)
             try:
-                check.feed(inflater.decompress(data, _CHUNK))
+                piece = inflater.decompress(data, _CHUNK)
+                check.feed(piece)
+                if piece:
+                    yield piece
                 while inflater.unconsumed_tail and not inflater.eof:
-                    check.feed(inflater.decompress(inflater.unconsumed_tail, _CHUNK))
+                    piece = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
+                    check.feed(piece)
+                    if piece:
+                        yield piece
             except zlib.error as exc:
                 problem = f"corrupt gzip data: {exc}"
                 break
@@ -177,25 +182,114 @@ def iter_members(fh: BinaryIO, size: int) -> Iterator[Member]:
         offset += length
 
 
+def iter_members(fh: BinaryIO, size: int) -> Iterator[Member]:
+    """Yield each gzip member from the current position of *fh* to *size*, checked.
+
+    A complete gzip member that is not a valid record is yielded with its problem and scanning
+    goes on (its end is known). A gzip-level failure (truncation, corrupt deflate data) ends the
+    scan: past it there is no reliable member boundary, so the rest of the file is reported as one
+    bad member.
+    """
+    for item in _inflate_members(fh, size):
+        if isinstance(item, Member):
+            yield item
+
+
+class VerifiedStream:
+    """The plain (decompressed) WARC inside a gzip-per-record file, checked as it is read.
+
+    A WARC reader pulls records through `read` while every gzip member gets `verify_warc`'s
+    checks, so the file is inflated once for both. The stream ends early at the first member
+    that is not an intact record; `finish` then reads whatever the reader left and returns the
+    report `verify_warc` gives. Nothing read may be trusted before `finish` says ``ok``. An
+    OSError reading the file also ends the stream, and `finish` raises it (the reader may be
+    native code that cannot carry it).
+    """
+
+    def __init__(self, path: Path, fh: BinaryIO) -> None:
+        self.path = Path(path)
+        self.size = os.fstat(fh.fileno()).st_size
+        self._items = _inflate_members(fh, self.size)
+        self._piece = b""
+        self._piece_pos = 0
+        self._plain_pos = 0  # plain bytes inflated so far
+        self._member_starts = {0: fh.tell()}  # plain position -> file offset of its member
+        self._records = 0
+        self._checked = 0
+        self._types: dict[str, int] = {}
+        self._problem: tuple[str, int] | None = ("empty file", 0) if self.size == 0 else None
+        self._ended = self._problem is not None
+        self._read_error: OSError | None = None
+
+    def member_offset(self, plain_position: int) -> int | None:
+        """File offset of the gzip member whose content starts at *plain_position*, if any."""
+        return self._member_starts.get(plain_position)
+
+    def _advance(self) -> bool:
+        """Take the next piece or member verdict; False once the stream has ended."""
+        if self._ended:
+            return False
+        try:
+            item = next(self._items, None)
+        except OSError as exc:
+            self._read_error, self._ended = exc, True
+            return False
+        if item is None:
+            self._ended = True
+        elif isinstance(item, Member):
+            if item.problem is not None:
+                self._problem = (item.problem, item.offset)
+                self._ended = True
+            else:
+                self._records += 1
+                self._checked += item.length
+                kind = item.record_type or ""
+                self._types[kind] = self._types.get(kind, 0) + 1
+                self._member_starts[self._plain_pos] = item.offset + item.length
+        else:
+            self._piece, self._piece_pos = item, 0
+            self._plain_pos += len(item)
+        return not self._ended
+
+    def tell(self) -> int:
+        """Plain bytes handed out so far."""
+        return self._plain_pos - (len(self._piece) - self._piece_pos)
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to *size* plain bytes (all that is left if negative); b"" at the end."""
+        parts = []
+        wanted = size if size >= 0 else sys.maxsize
+        while wanted > 0:
+            if self._piece_pos == len(self._piece):
+                if not self._advance():
+                    break
+                continue
+            part = self._piece[self._piece_pos : self._piece_pos + wanted]
+            self._piece_pos += len(part)
+            wanted -= len(part)
+            parts.append(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def finish(self) -> VerifyReport:
+        """Check the rest of the file and report on all of it, as `verify_warc` does."""
+        while self._advance():
+            pass
+        self._piece, self._piece_pos = b"", 0
+        if self._read_error is not None:
+            raise self._read_error
+        if self._problem is not None:
+            problem, offset = self._problem
+            return VerifyReport(
+                self.path, False, self._records, self._checked, self._types, problem, offset
+            )
+        return VerifyReport(self.path, True, self._records, self._checked, self._types)
+
+
 def verify_warc(path: Path) -> VerifyReport:
     """Stream *path* and check every gzip member is complete and holds exactly one WARC record."""
     path = Path(path)
-    records = 0
-    types: dict[str, int] = {}
-    checked = 0
     with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size == 0:
-            return VerifyReport(path, False, 0, 0, types, "empty file", 0)
-        for member in iter_members(fh, size):
-            if member.problem is not None:
-                return VerifyReport(
-                    path, False, records, checked, types, member.problem, member.offset
-                )
-            records += 1
-            checked += member.length
-            types[member.record_type or ""] = types.get(member.record_type or "", 0) + 1
-    return VerifyReport(path, True, records, checked, types)
+        return VerifiedStream(path, fh).finish()
 
 
 def _fsync_dir(directory: Path) -> None:

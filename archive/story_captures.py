@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.dedup.urls import normalize_url
 from archive.extract import extract
 from archive.story_content import page_fingerprint, page_signals
-from archive.warc_reader import parse_warc_fields, read_http_response
+from archive.warc_reader import parse_warc_fields, read_http_response, read_resource_block
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,8 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
 def _load_page(capture: StoryCapture, warc_dir: Path) -> tuple[bytes, dict[str, str]]:
     path = warc_dir / capture.warc_file
     if capture.record_type == "resource":
-        with open(path, "rb") as handle:
-            handle.seek(capture.warc_offset)
-            record = next(iter(ArchiveIterator(handle)))
-            return record.content_stream().read(), {"content-type": "text/html; charset=utf-8"}
+        body = read_resource_block(path, capture.warc_offset)
+        return body, {"content-type": "text/html; charset=utf-8"}
     archived = read_http_response(path, capture.warc_offset)
     return archived.body, {name.lower(): value for name, value in archived.headers}
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.catalog import IngestReport, ingest_warcs, open_catalog
-from archive.cdxj import index_warc, merge_index
+from archive.cdxj import index_path, index_warc, merge_index
 from archive.errors import NewsarcError
 from archive.story_captures import extract_pending
 from archive.story_tables import derive_story_tables
+from archive.warc_reader import WarcEntry
 from crawlers.run import CrawlFailed, CrawlResult, run_crawl
 
 log = logging.getLogger(__name__)
@@ -38,26 +39,39 @@ PUBLIC_TABLES = (
 )  # fmt: skip
 
 
+def _index_if_missing(warc: Path, entries: list[WarcEntry] | None = None) -> None:
+    if not index_path(warc).exists():
+        index_warc(warc, entries)
+
+
 def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport:
     """Index and catalog every closed WARC, extract new story captures, derive the story tables.
+
+    A new WARC is read once for both: the catalog's verified listing of it also gives its CDXJ
+    index. Files the catalog does not read (already ingested, or after a damaged one) are indexed
+    afterwards, and the merged index is written even if cataloguing fails, as when indexing
+    came first.
 
     Idempotent: known files are skipped, captures are extracted once, and the derived tables are
     a function of what the WARCs hold."""
     warcs = closed_warcs(data_dir)
-    for warc in warcs:
-        if not warc.with_name(warc.name + ".cdxj").exists():
-            index_warc(warc)
-    if warcs:
-        merge_index(data_dir / "warcs")
-    con = open_catalog(db_path or data_dir / "archive.duckdb")
+    con = None
     try:
-        report = ingest_warcs(con, warcs)
+        try:
+            con = open_catalog(db_path or data_dir / "archive.duckdb")
+            report = ingest_warcs(con, warcs, on_listing=_index_if_missing)
+        finally:
+            for warc in warcs:
+                _index_if_missing(warc)
+            if warcs:
+                merge_index(data_dir / "warcs")
         extracted = extract_pending(con, data_dir / "warcs")
         tables = derive_story_tables(con, data_dir / "warcs")
         log.info("extracted %d story captures; derived %s", extracted, tables)
         return report
     finally:
-        con.close()
+        if con is not None:
+            con.close()
 
 
 def reindex(data_dir: Path) -> IngestReport:
