@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from hashlib import blake2b
 
 import numpy as np
@@ -110,11 +110,16 @@ def find_near_duplicates(
 
 @dataclass(frozen=True)
 class Sketch:
-    """A text's shingle set, its MinHash signature and the LSH band keys of the signature."""
+    """A text's shingle hashes, its MinHash signature and the LSH band keys of the signature."""
 
-    shingles: frozenset[int]
+    hashes: np.ndarray  # sorted, distinct
     signature: np.ndarray
     bands: tuple[tuple[int, int], ...]  # (band number, hash of the band's rows)
+
+    @cached_property
+    def shingles(self) -> frozenset[int]:
+        """The hashes as a set, made only for the few sketches an exact comparison needs."""
+        return frozenset(self.hashes.tolist())
 
 
 def make_sketch(
@@ -134,7 +139,7 @@ def make_sketch(
                                       digest_size=8).digest()))
         for band in range(LSH_BANDS)
     )  # fmt: skip
-    return Sketch(frozenset(shingles.tolist()), signature, keys)
+    return Sketch(shingles, signature, keys)
 
 
 def minhash_signature(shingles: np.ndarray, num_perm: int = NUM_PERM) -> np.ndarray:
