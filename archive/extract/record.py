@@ -10,6 +10,7 @@ import re
 import threading
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, tzinfo
+from functools import cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -41,6 +42,11 @@ _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "pu
 _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 _BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 _body_texts = etree.XPath(_BODY_TEXT, smart_strings=False)
+# The first body text node equal to $text: of the nodes equal to it, only these few are tested
+# for a script or style around them.
+_first_body_text_equal = etree.XPath(
+    "(//body//text()[. = $text][not(ancestor::script) and not(ancestor::style)])[1]"
+)
 
 
 @dataclass
@@ -183,12 +189,13 @@ def _read_dates(story, tree, meta: PageMetadata, captured_at, zone: tzinfo, rule
             updated = updated or moment
         else:
             published = published or moment
+    body_texts = cache(lambda: _body_texts(tree))  # the tree does not change in here
     if published is None or updated is None:
-        rel_published, rel_updated = _relative_byline(tree, captured_at)
+        rel_published, rel_updated = _relative_byline(tree, captured_at, body_texts)
         published = published or rel_published
         updated = updated or rel_updated
     if published is None:
-        published = next(iter(find_dates(_visible_text(tree), zone)), None)
+        published = next(iter(find_dates(_visible_text(body_texts()), zone)), None)
     if published is None:
         published = htmldate_guess(tree, captured_at, zone)
     story.published_at = published
@@ -208,27 +215,28 @@ def _first_date(values):
     return next((d for d in (parse_date(v) for v in values if v) if d), None)
 
 
-def _relative_byline(tree, captured_at):
-    """The first element whose text is a relative time, read together with its siblings."""
+def _relative_byline(tree, captured_at, body_texts):
+    """The first element whose text is a relative time, read together with its siblings.
+    `body_texts()` gives the tree's body text nodes as plain strings."""
     if not may_hold_relative_time(tree.text_content()):
         return None, None  # no text node can hold one either
     # Plain strings to search (an lxml "smart" string per text node would make an element
-    # proxy for each); the one node that matches is then fetched by its position.
-    texts = _body_texts(tree)
+    # proxy for each); the one node that matches is then fetched by its text: an earlier node
+    # with the same text would have matched first.
     hit = next(
-        (i for i, text in enumerate(texts)
+        (text for text in body_texts()
          if may_hold_relative_time(text) and RELATIVE_TIME.search(text)),
         None,
     )  # fmt: skip
     if hit is None:
         return None, None
-    holder = tree.xpath(f"({_BODY_TEXT})[{hit + 1}]")[0].getparent()
+    holder = _first_body_text_equal(tree, text=hit)[0].getparent()
     line = holder.getparent() if holder.getparent() is not None else holder
     return relative_times(sections.text_of(line), captured_at)
 
 
-def _visible_text(tree, limit: int = 20000) -> str:
-    return " ".join(n.strip() for n in _body_texts(tree) if n.strip())[:limit]
+def _visible_text(texts: list[str], limit: int = 20000) -> str:
+    return " ".join(n.strip() for n in texts if n.strip())[:limit]
 
 
 # -- TL;DR, FAQ, key data, scores ----------------------------------------------------------
