@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -28,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from archive.errors import BadWarc, CatalogLocked, CatalogOutdated
+from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
 from archive.recovery import OPEN_SUFFIX
 from archive.warc_reader import CaptureRow, WarcEntry, list_verified_entries
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
 SCHEMA_VERSION = "2"
+THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 BATCH_ROWS = 5000
 _HASH_CHUNK = 1 << 20
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
@@ -117,12 +119,14 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
 
     DuckDB admits one writing process per file and refuses others immediately; that refusal
     becomes `CatalogLocked`. Timestamps are returned in UTC whatever the machine's zone.
+    `NEWSARC_DUCKDB_THREADS` caps DuckDB's threads (default: one per core), e.g. on a worker
+    shared with other jobs.
     """
     db_path = Path(db_path)
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only)
+        con = duckdb.connect(str(db_path), read_only=read_only, config=_duckdb_config())
     except duckdb.IOException as exc:
         message = str(exc)
         if "lock" not in message.lower():
@@ -140,6 +144,15 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
             "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
         )
     return con
+
+
+def _duckdb_config() -> dict[str, int]:
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not value:
+        return {}
+    if not value.isdigit() or int(value) < 1:
+        raise NewsarcError(f"{THREADS_VARIABLE} must be a whole number >= 1, not {value!r}")
+    return {"threads": int(value)}
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:

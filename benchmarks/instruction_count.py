@@ -7,6 +7,12 @@ benchmark can count both ways: the work's instructions are those of a child that
 minus those of the same child that only sets up (imports, reading its input), each under
 callgrind with a fixed PYTHONHASHSEED. Instructions are not time (memory stalls and C code with
 more work per instruction differ), so this complements the timed runs rather than replacing them.
+
+Valgrind runs a program's threads one at a time. DuckDB's Python client polls for its worker
+threads' results in a loop that takes the GIL each time round, so under valgrind that loop runs
+for as long as a worker's turn lasts: 2 to 9 G instructions on the 243-page ingest, varying from
+run to run. The children therefore run DuckDB on one thread (`NEWSARC_DUCKDB_THREADS=1`), where
+the query work is the same and nothing polls.
 """
 
 from __future__ import annotations
@@ -30,7 +36,8 @@ def start(command: list[str], log_file: Path, *, cwd: Path) -> subprocess.Popen:
     if valgrind is None:
         raise NoValgrind("valgrind is not installed (apt-get install valgrind)")
     wrapped = [valgrind, "--tool=callgrind", f"--callgrind-out-file={log_file}.callgrind", *command]
-    env = os.environ | {"PYTHONHASHSEED": "0"}  # the same dict and set orders in every run
+    # the same dict and set orders in every run; DuckDB's work without its polling (see above)
+    env = os.environ | {"PYTHONHASHSEED": "0", "NEWSARC_DUCKDB_THREADS": "1"}
     with log_file.open("wb") as out:
         return subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
 

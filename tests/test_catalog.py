@@ -20,7 +20,7 @@ from archive.catalog import (
     open_catalog,
     payload_index,
 )
-from archive.errors import BadWarc, CatalogLocked, CatalogOutdated
+from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
 from archive.warc_reader import iter_capture_rows
 from tests.test_warc_reading import WarcBuilder, write_sample_warc
 from tests.warc_validation import assert_valid_warc
@@ -269,3 +269,15 @@ def test_a_catalog_from_an_older_schema_asks_for_a_reindex(tmp_path: Path) -> No
         open_catalog(db)
     open_catalog(tmp_path / "fresh.duckdb").close()
     open_catalog(tmp_path / "fresh.duckdb").close()  # a current catalog opens again
+
+
+def test_duckdb_threads_can_be_capped_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSARC_DUCKDB_THREADS", "1")
+    con = open_catalog(tmp_path / "archive.duckdb")
+    try:
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 1
+    finally:
+        con.close()
+    monkeypatch.setenv("NEWSARC_DUCKDB_THREADS", "many")
+    with pytest.raises(NewsarcError, match="NEWSARC_DUCKDB_THREADS"):
+        open_catalog(tmp_path / "archive.duckdb")
