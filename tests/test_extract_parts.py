@@ -10,6 +10,7 @@ from archive.extract.bilingual import split_mixed
 from archive.extract.dates import CHINA, parse_date, parse_relative, relative_times
 from archive.extract.decode import decode_html
 from archive.extract.language import detect_language
+from archive.extract.record import _body_texts, _parse, _relative_byline
 from archive.extract.rules import BadExtractRules, normalise_rules
 
 CAPTURED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -128,3 +129,10 @@ def test_marker_words_match_whole_words_only(classes, held):
     words = {"trending", "share", "comments", "comment", "ago"}
     assert holds_word(words)(classes) is held
     assert bool(words & set(re.split(r"[-_\s]+", classes.lower()))) is held
+
+
+def test_a_relative_byline_with_a_control_character_is_still_read():
+    # lxml refuses such text as an XPath value; the byline is then found by its position.
+    tree = _parse("<html><body><h1>T</h1><div><p>Posted\x0b 10h ago</p></div></body></html>")
+    published, _ = _relative_byline(tree, CAPTURED, lambda: _body_texts(tree))
+    assert published == datetime(2026, 11, 19, 22, 0, tzinfo=UTC)

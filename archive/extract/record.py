@@ -223,16 +223,27 @@ def _relative_byline(tree, captured_at, body_texts):
     # Plain strings to search (an lxml "smart" string per text node would make an element
     # proxy for each); the one node that matches is then fetched by its text: an earlier node
     # with the same text would have matched first.
+    texts = body_texts()
     hit = next(
-        (text for text in body_texts()
+        (i for i, text in enumerate(texts)
          if may_hold_relative_time(text) and RELATIVE_TIME.search(text)),
         None,
     )  # fmt: skip
     if hit is None:
         return None, None
-    holder = _first_body_text_equal(tree, text=hit)[0].getparent()
+    holder = _body_text_node(tree, texts[hit], hit).getparent()
     line = holder.getparent() if holder.getparent() is not None else holder
     return relative_times(sections.text_of(line), captured_at)
+
+
+def _body_text_node(tree, text: str, index: int):
+    """The body text node `index`, holding `text`, found by that text (only nodes equal to it
+    are checked for a script around them), or by its position when the text cannot be an XPath
+    value (lxml refuses control characters in one)."""
+    try:
+        return _first_body_text_equal(tree, text=text)[0]
+    except ValueError:
+        return tree.xpath(f"({_BODY_TEXT})[{index + 1}]")[0]
 
 
 def _visible_text(texts: list[str], limit: int = 20000) -> str:
