@@ -39,11 +39,15 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     found.title_tag = " ".join(" ".join(tree.xpath("//title//text()")).split())
     for link in tree.xpath("//link[@rel and @href]"):
         rel = link.get("rel", "").lower().split()
+        canonical = "canonical" in rel and found.canonical_url is None
+        language = link.get("hreflang") if "alternate" in rel else None
+        if not canonical and not language:
+            continue  # style sheets, icons, preloads: most links, and none of them is needed
         href = urljoin(url, link.get("href").strip())
-        if "canonical" in rel and found.canonical_url is None:
+        if canonical:
             found.canonical_url = href
-        if "alternate" in rel and link.get("hreflang"):
-            found.alternates.setdefault(link.get("hreflang").strip(), href)
+        if language:
+            found.alternates.setdefault(language.strip(), href)
     for meta in tree.xpath("//meta[@content]"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         value = " ".join(meta.get("content").split())
