@@ -40,12 +40,15 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
 _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
-_BODY_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
+# The HTML parser gives a script or style element its text as one child and never an element
+# inside, so a text node's parent is the only script or style it can be in: checking the parent
+# is the same test as checking every ancestor, without walking up from each node.
+_BODY_TEXT = "//body//text()[not(parent::script) and not(parent::style)]"
 _body_texts = etree.XPath(_BODY_TEXT, smart_strings=False)
 # The first body text node equal to $text: of the nodes equal to it, only these few are tested
 # for a script or style around them.
 _first_body_text_equal = etree.XPath(
-    "(//body//text()[. = $text][not(ancestor::script) and not(ancestor::style)])[1]"
+    "(//body//text()[. = $text][not(parent::script) and not(parent::style)])[1]"
 )
 
 
