@@ -22,7 +22,7 @@ _FAQ = re.compile(r"\bfaq\b|frequently asked|常见问题|问答", re.I)
 _KEY_DATA = re.compile(r"key[ -]?data|key figures|by the numbers|核心数据|关键数据|数据一览", re.I)
 _SCORES = re.compile(r"(^|[-_ ])(scores?|ratings?)($|[-_ ])", re.I)
 _SCORE_LABELS = {"热度": "hot", "质量": "quality", "影响力": "impact", "重要性": "importance"}
-_BLOCKS = "//section|//div|//aside|//ul|//ol|//dl|//table"
+_BLOCKS = ("section", "div", "aside", "ul", "ol", "dl", "table")
 
 
 def text_of(element) -> str:
@@ -50,16 +50,16 @@ def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, li
         return found
     taken: dict[str, set] = {kind: set() for kind in generic}  # the proxies in `found`
     any_taken: set = set()
-    for el in tree.xpath(_BLOCKS):  # document order: a block comes before anything inside it
+    for el in tree.iter(_BLOCKS):  # document order: a block comes before anything inside it
         inside = {a for a in el.iterancestors() if a in any_taken} if any_taken else set()
-        classes = (el.get("class") or "") + " " + (el.get("id") or "")
+        named = _kinds_named((el.get("class") or "") + " " + (el.get("id") or ""))
         heading = None
         for kind in generic:
             if inside & taken[kind]:
                 continue
             if kind == "scores":
-                hit = "scores" in _kinds_named(classes) and bool(re.search(r"\d", text_of(el)))
-            elif kind in _kinds_named(classes):
+                hit = "scores" in named and bool(re.search(r"\d", text_of(el)))
+            elif kind in named:
                 hit = True
             else:
                 heading = _heading(el) if heading is None else heading
