@@ -136,3 +136,14 @@ def test_a_relative_byline_with_a_control_character_is_still_read():
     tree = _parse("<html><body><h1>T</h1><div><p>Posted\x0b 10h ago</p></div></body></html>")
     published, _ = _relative_byline(tree, CAPTURED, lambda: _body_texts(tree))
     assert published == datetime(2026, 11, 19, 22, 0, tzinfo=UTC)
+
+
+def test_relative_times_in_scripts_and_style_sheets_are_not_a_byline():
+    # Even where markup inside a script would make an element, the parser keeps it as text.
+    tree = _parse(
+        "<html><body><script>var s = '<b>5h ago</b>';</script><style>/* 3h ago */</style>"
+        "<p>Just text</p><div><span>Posted 10h ago</span></div></body></html>"
+    )
+    assert _body_texts(tree) == ["Just text", "Posted 10h ago"]
+    published, _ = _relative_byline(tree, CAPTURED, lambda: _body_texts(tree))
+    assert published == datetime(2026, 11, 19, 22, 0, tzinfo=UTC)
