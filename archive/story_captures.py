@@ -1,9 +1,10 @@
 """Extracting story captures: each static story response and each rendered DOM, exactly once.
 
-Which captures are stories is decided from the WARCs alone: the page patterns of the profile that
-crawled a file travel in its warcinfo record (`newsarc-page-patterns`). Extraction results land in
-the internal `extractions` table, keyed by the capture's WARC-Record-ID, so running this twice
-extracts nothing new.
+Which captures are stories, and how they are extracted, is decided from the WARCs alone: the page
+patterns and extraction rules of the profile that crawled a file travel in its warcinfo record
+(`newsarc-page-patterns`, `newsarc-extract-rules`). Extraction results land in the internal
+`extractions` table, keyed by the capture's WARC-Record-ID, so running this twice extracts nothing
+new.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import pyarrow as pa
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.dedup.urls import normalize_url
-from archive.extract import extract
+from archive.extract import BadExtractRules, extract
+from archive.extract.rules import normalise_rules
 from archive.story_content import page_fingerprint, page_signals
 from archive.warc_reader import parse_warc_fields, read_http_response, read_resource_block
 
@@ -40,14 +42,24 @@ class StoryCapture:
     warc_offset: int
     record_type: str
     profile: str | None
+    rules: dict[str, list[str]] = field(default_factory=dict)  # the file's extraction rules
 
 
-def page_patterns(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, list[re.Pattern]]:
-    """warc_file -> compiled story patterns, read from each file's warcinfo.
+@dataclass(frozen=True)
+class CaptureContext:
+    """What the profile that crawled a WARC file said about its pages, from its warcinfo."""
 
-    A file without them (written by another tool) gets a match-all pattern: every HTML page is a
-    candidate, and pages without story text are dropped later."""
-    patterns: dict[str, list[re.Pattern]] = {}
+    stories: list[re.Pattern]
+    rules: dict[str, list[str]]
+
+
+def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, CaptureContext]:
+    """warc_file -> its story patterns and extraction rules, one warcinfo read per file.
+
+    A file without patterns (written by another tool) gets a match-all pattern: every HTML page is
+    a candidate, and pages without story text are dropped later. A file without rules, or with
+    rules that do not validate (a hand-edited warcinfo), is extracted generically."""
+    contexts: dict[str, CaptureContext] = {}
     rows = con.execute(
         "SELECT warc_file, warc_offset FROM captures WHERE record_type = 'warcinfo'"
     ).fetchall()
@@ -58,8 +70,28 @@ def page_patterns(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, l
             fields = parse_warc_fields(record.content_stream().read())
         raw = fields.get("newsarc-page-patterns")
         stories = json.loads(raw).get("stories", []) if raw else [""]
-        patterns[warc_file] = [re.compile(p) for p in stories]
-    return patterns
+        contexts[warc_file] = CaptureContext(
+            [re.compile(p) for p in stories], _extract_rules(warc_file, fields)
+        )
+    return contexts
+
+
+def _extract_rules(warc_file: str, fields: dict[str, str]) -> dict[str, list[str]]:
+    raw = fields.get("newsarc-extract-rules")
+    if not raw:
+        return {}
+    try:
+        rules = json.loads(raw)
+        if not isinstance(rules, dict):
+            raise BadExtractRules(f"not a JSON object: {raw!r}")
+        return normalise_rules(rules)
+    except (ValueError, TypeError) as exc:  # not JSON, or not {field: selectors}
+        log.warning(
+            "%s: ignoring its warcinfo newsarc-extract-rules, extracting generically: %s",
+            warc_file,
+            exc,
+        )
+        return {}
 
 
 def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> list[StoryCapture]:
@@ -68,7 +100,7 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
     A static story is a 200 HTML response whose URL matches its file's story patterns, unless a
     rendered DOM was made from it (then the DOM is the story; the shell has no text).
     """
-    patterns = page_patterns(con, warc_dir)
+    contexts = capture_contexts(con, warc_dir)
     rows = con.execute(
         """
         SELECT c.record_id, c.url, c.captured_at, c.warc_file, c.warc_offset, c.record_type,
@@ -87,14 +119,23 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
         """
     ).fetchall()
     pending = []
+    no_context = CaptureContext([], {})
     for capture_id, url, captured_at, warc_file, offset, record_type, profile in rows:
+        context = contexts.get(warc_file, no_context)
         page_url = url[len(RENDERED_DOM) :] if record_type == "resource" else url
-        if record_type == "response" and not any(
-            p.search(page_url) for p in patterns.get(warc_file, [])
-        ):
+        if record_type == "response" and not any(p.search(page_url) for p in context.stories):
             continue
         pending.append(
-            StoryCapture(capture_id, page_url, captured_at, warc_file, offset, record_type, profile)
+            StoryCapture(
+                capture_id,
+                page_url,
+                captured_at,
+                warc_file,
+                offset,
+                record_type,
+                profile,
+                context.rules,
+            )
         )
     return pending
 
@@ -148,7 +189,7 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
         }
         try:
             body, headers = _load_page(capture, warc_dir)
-            story = extract(capture.url, body, capture.captured_at, headers)
+            story = extract(capture.url, body, capture.captured_at, headers, capture.rules)
             record = story.to_json_dict()
             row["record"] = json.dumps(record, ensure_ascii=False, sort_keys=True)
             fingerprint = page_fingerprint(record)

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from archive.errors import BadProfile
+from archive.extract.rules import BadExtractRules, normalise_rules
 
 DEFAULT_USER_AGENT = "newsarc/0.1 (+https://github.com/newsarc/newsarc; archival crawler)"
 _NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -150,6 +151,9 @@ class SiteProfile(BaseModel):
     warc: Warc = Field(default_factory=Warc)
     warcinfo: dict[str, str] = Field(default_factory=dict)
     schedule: Schedule | None = None  # only `newsarc serve` reads it
+    # CSS selectors per field refining the generic extraction (archive/extract/rules.py),
+    # normalised at load to {field: [selector, ...]}
+    extract: dict[str, str | list[str]] = Field(default_factory=dict)
     source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("allowed_domains")
@@ -167,6 +171,15 @@ class SiteProfile(BaseModel):
             if urlsplit(url).scheme not in ("http", "https"):
                 raise ValueError(f"{url!r} must be an http(s) URL")
         return urls
+
+    @field_validator("extract")
+    @classmethod
+    def _extract_rules(cls, rules: dict[str, str | list[str]]) -> dict[str, list[str]]:
+        normalised = normalise_rules(rules)
+        for field, selectors in normalised.items():
+            if not selectors:
+                raise BadExtractRules(f"extract.{field}: give at least one CSS selector")
+        return normalised
 
     @property
     def warc_prefix(self) -> str:
@@ -216,7 +229,13 @@ def load_profile(path: Path | str) -> SiteProfile:
     try:
         return SiteProfile.model_validate({**data, "source": path})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         raise BadProfile(f"{path}: {problems}") from exc
+
+
+def _problem(err) -> str:
+    """'key: what is wrong' for one validation error."""
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, BadExtractRules):  # already says `extract.<field>: ...`
+        return str(cause)
+    return f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"

@@ -22,7 +22,7 @@ def newsarc_version() -> str:
 
 
 def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
-    return {
+    fields = {
         "software": f"newsarc/{newsarc_version()} (Scrapy, warcio)",
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
@@ -36,8 +36,11 @@ def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
             {"stories": profile.patterns.stories, "listings": profile.patterns.listings},
             separators=(",", ":"),
         ),
-        **profile.warcinfo,
     }
+    if profile.extract:
+        # So do the extraction rules: a reindex extracts each file as its crawl meant it to.
+        fields["newsarc-extract-rules"] = json.dumps(profile.extract, separators=(",", ":"))
+    return {**fields, **profile.warcinfo}
 
 
 ARCHIVING_MIDDLEWARES = {

@@ -260,13 +260,23 @@ def extract(
     captured_at: str = typer.Option(
         None, "--captured-at", help="Capture time, ISO 8601 (default: the file's mtime)."
     ),
+    profile: Path = typer.Option(
+        None, "--profile", help="Apply this site profile's [extract] rules (default: none)."
+    ),
 ) -> None:
     """Print the story record extracted from one saved page, as JSON."""
     import json
     from datetime import UTC, datetime
 
+    from archive.errors import BadProfile
     from archive.extract import extract as extract_story
+    from crawlers.profile import load_profile
 
+    try:
+        rules = load_profile(profile).extract if profile else None
+    except BadProfile as exc:
+        Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
     moment = (
         datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
         if captured_at
@@ -274,7 +284,7 @@ def extract(
     )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    story = extract_story(url or page.resolve().as_uri(), page.read_bytes(), moment)
+    story = extract_story(url or page.resolve().as_uri(), page.read_bytes(), moment, rules=rules)
     print(json.dumps(story.to_json_dict(), ensure_ascii=False, indent=2))
 
 
