@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from archive.extract.furniture import without_live_values
+
 CONTENT_FIELDS = (
     "title_en", "title_zh", "summary_en", "summary_zh", "tldr_en", "tldr_zh",
     "body_en", "body_zh", "faq", "tags",
@@ -31,11 +33,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def normalise_text(text: str | None) -> str:
+    """What a reader would call the same text: compatibility forms, invisible characters and
+    white space runs are equal, and values that move by themselves (relative times, counts,
+    scores: furniture.without_live_values) are left out wherever they stand."""
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
-    return _SPACE.sub(" ", text).strip()
+    return without_live_values(_SPACE.sub(" ", text).strip())
 
 
 def normalise_value(value: object) -> object:

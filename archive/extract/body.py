@@ -1,8 +1,9 @@
 """The readable article text, as paragraphs, with page furniture and live noise left out.
 
 Generic noise (trending boxes, share buttons, view counters, bylines with "2h ago") is cut
-from the tree before trafilatura picks the main text; what trafilatura keeps is then filtered
-line by line for leftovers that are never content (a bare relative time, a bare counter).
+from the tree before trafilatura picks the main text; what trafilatura keeps is then sorted
+line by line (`split_furniture`): lines that are only times, counts, calls to action or credits
+are furniture, whatever their markup (archive/extract/furniture.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from trafilatura.xml import (
     strip_double_tags,
 )
 
+from . import furniture
 from .class_words import holds_word
 from .dates import RELATIVE_TIME, may_hold_relative_time
 from .rules import select
@@ -65,6 +67,45 @@ def drop_noise(tree, extra_selectors: list[str] | None = None) -> None:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
+
+
+# Blocks that hold the article's paragraphs: what sits between their paragraphs is either more
+# article or furniture placed inside it (a promo, a counter, a related-links list).
+_PARAGRAPH_HOLDERS = etree.XPath("//*[count(p) >= 2]")
+LINK_SHARE = 0.7  # a block whose text is mostly link text is a list of teasers
+
+
+def drop_inline_furniture(tree) -> list[dict[str, str]]:
+    """Remove, in place, the blocks between an article's paragraphs that are furniture by what
+    they say (a furniture line: furniture.line_role) or by what they are (mostly links: related
+    and trending lists), whatever their markup; returns the furniture lines removed.
+
+    trafilatura would merge such a block into a neighbouring paragraph when they share a parent
+    without a block boundary (a quote, a figure caption), where no line filter can take it out
+    again. Only the children of paragraph holders are read, a few dozen elements a page."""
+    found, doomed = [], []
+    for holder in _PARAGRAPH_HOLDERS(tree):
+        for child in holder.iterchildren(etree.Element):
+            text = " ".join(child.text_content().split())
+            if not text or len(text) > furniture.MAX_LINE * 3:
+                continue
+            role = furniture.line_role(text) if len(text) <= furniture.MAX_LINE else None
+            if role is None and child.tag != "p" and _mostly_links(child, text):
+                role = "links"
+            if role is not None:
+                found.append({"role": role, "text": text})
+                doomed.append(child)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return [line for line in found if line["role"] != "links"]
+
+
+def _mostly_links(el, text: str) -> bool:
+    links = [" ".join(a.text_content().split()) for a in el.iter("a")]
+    if len(links) < 2:
+        return False
+    return sum(len(t) for t in links) >= LINK_SHARE * len(text)
 
 
 def holds_prose(el) -> bool:
@@ -115,7 +156,7 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
         else:
             paragraphs.append(_clean(el))
         paragraphs.append(_squash(el.tail))
-    return [p for p in paragraphs if p and not is_noise(p)]
+    return [p for p in paragraphs if p]
 
 
 def _extracted_main(tree, url: str | None, dense_script: bool, fast: bool):
@@ -190,7 +231,7 @@ def _config(dense_script: bool):
 def body_from_selectors(tree, selectors: list[str]) -> list[str]:
     """A profile's `body` rule: every matched element is one paragraph."""
     paragraphs = [_clean(el) for sel in selectors for el in select(tree, sel)]
-    return [p for p in paragraphs if p and not is_noise(p)]
+    return [p for p in paragraphs if p]
 
 
 def _clean(el) -> str:
@@ -207,6 +248,19 @@ def _squash(text: str | None) -> str:
 def is_section_label(heading: str) -> bool:
     """'Deep Analysis', '深度解读': a block's label, not a subheading that carries content."""
     return len(heading.split()) <= 2 and len(heading) <= 24
+
+
+def split_furniture(lines: list[str]) -> tuple[list[str], list[dict[str, str]]]:
+    """(content lines, furniture) of the main text: every line whose words make it furniture
+    (furniture.line_role) leaves the content, kept with its role so nothing is silently lost."""
+    content, found = [], []
+    for line in lines:
+        role = furniture.line_role(line) or ("metric" if is_noise(line) else None)
+        if role is None:
+            content.append(line)
+        else:
+            found.append({"role": role, "text": line})
+    return content, found
 
 
 def is_noise(line: str) -> bool:

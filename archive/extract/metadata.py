@@ -21,6 +21,9 @@ _ARTICLE_TYPES = {
 }  # fmt: skip
 
 
+_SITE_TYPES = {"website", "organization", "newsmediaorganization"}
+
+
 @dataclass
 class PageMetadata:
     html_lang: str = ""
@@ -32,6 +35,7 @@ class PageMetadata:
     tags: list[str] = field(default_factory=list)  # article:tag / meta keywords
     times: list[tuple[str, str]] = field(default_factory=list)  # (<time datetime>, context)
     title_tag: str = ""
+    site_names: list[str] = field(default_factory=list)  # JSON-LD WebSite/Organization names
 
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
@@ -63,6 +67,8 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     if not found.json_ld:
         found.json_ld = next((o for o in objects if _types(o) & _ARTICLE_TYPES), {})
     for obj in objects:
+        if _types(obj) & _SITE_TYPES and isinstance(obj.get("name"), str):
+            found.site_names.append(obj["name"])
         if "faqpage" in _types(obj):
             entities = obj.get("mainEntity") or []
             found.faq_ld.extend(e for e in _as_list(entities) if isinstance(e, dict))

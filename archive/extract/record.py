@@ -15,7 +15,7 @@ from functools import cache
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import bilingual, body, sections
+from . import bilingual, body, furniture, sections
 from .class_words import holds_word
 from .dates import (
     CHINA,
@@ -31,11 +31,12 @@ from .decode import decode_html
 from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
 from .rules import ExtractRules, normalise_rules, select
+from .titles import read_titles
 
 _names_dek = holds_word(
     ("dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt")
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
+MAX_DEK = 500  # characters
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
@@ -77,6 +78,9 @@ class ExtractedStory:
     scores: dict[str, int | float] = field(default_factory=dict)
     key_data: list[list[str]] = field(default_factory=list)
     faq: list[dict[str, str]] = field(default_factory=list)
+    # Lines of the page that are furniture, not content ({"role": "time"|"metric"|"promo"|
+    # "credit", "text": ...}): kept so a reader can see what was left out, never compared.
+    furniture: list[dict[str, str]] = field(default_factory=list)
 
     def to_json_dict(self) -> dict:
         """Plain JSON types (datetimes as ISO 8601 UTC) for `newsarc extract` and fixtures."""
@@ -89,6 +93,7 @@ class ExtractedStory:
             data[key] = list(data[key])
         data["key_data"] = [list(row) for row in self.key_data]
         data["faq"] = [dict(entry) for entry in self.faq]
+        data["furniture"] = [dict(entry) for entry in self.furniture]
         for key in ("published_at", "updated_at"):
             if data[key] is not None:
                 data[key] = data[key].isoformat().replace("+00:00", "Z")
@@ -123,10 +128,14 @@ def extract(
     story.tags = _tags(tree, meta, rules_by_field.get("tags"))
     body.drop_noise(tree, rules_by_field.get("drop"))
     body.drop_code(tree)
+    inline = body.drop_inline_furniture(tree)
     if "body" in rules_by_field:
         paragraphs = body.body_from_selectors(tree, rules_by_field["body"])
     else:
         paragraphs = body.main_text(tree, url, dense_script=zone is CHINA)
+    paragraphs, story.furniture = body.split_furniture(paragraphs)
+    story.furniture[:0] = inline
+    _add_metrics(story)
     labelled = bilingual.label(_without_known_fields(paragraphs, story, deks))
     story.body_en, story.body_zh = bilingual.by_language(labelled)
     story.body_other = bilingual.other_languages(labelled)
@@ -264,6 +273,15 @@ def _read_structured_blocks(story, tree, meta: PageMetadata, rules) -> None:
     sections.detach([el for kind in sections.KINDS for el in blocks[kind]])
 
 
+def _add_metrics(story: ExtractedStory) -> None:
+    """Counts and scores shown on furniture lines join the scores time series (a score block's
+    own reading wins)."""
+    for line in story.furniture:
+        if line["role"] == furniture.METRIC:
+            for name, value in furniture.read_metrics(line["text"]).items():
+                story.scores.setdefault(name, value)
+
+
 def _faq_from_json_ld(meta: PageMetadata) -> list[dict[str, str]]:
     entries = []
     for item in meta.faq_ld:
@@ -277,35 +295,15 @@ def _faq_from_json_ld(meta: PageMetadata) -> list[dict[str, str]]:
 # -- titles and summaries --------------------------------------------------------------------
 def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[str]:
     """Sets the titles and summaries; returns the summaries shown on the page as a dek."""
-    claimed = [
-        ld_text(meta.json_ld, "headline"),
-        ld_text(meta.json_ld, "alternativeHeadline"),
-        meta.meta.get("og:title", ""),
-        meta.meta.get("twitter:title", ""),
-        *_TITLE_SEPARATORS.split(meta.title_tag)[:1],
-    ]
-    claimed = [c for c in claimed if c]
-    headings = [sections.text_of(h) for h in tree.xpath("//body//h1 | //body//h2")]
-    found: dict[str, int] = {}
+    titles = read_titles(tree, meta, story.url)
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"title_{lang}"))
-        index = next(
-            (i for i, h in enumerate(headings)
-             if any(_same_title(h, c) for c in claimed) and _lang(h) == lang),
-            None,
-        )  # fmt: skip
-        if index is not None:
-            found[lang] = index
-        visible = headings[index] if index is not None else None
-        fallback = next((c for c in claimed if _lang(c) == lang), None)
-        setattr(story, f"title_{lang}", ruled or visible or fallback)
-    for lang, other in (("en", "zh"), ("zh", "en")):
-        # A bilingual title pair: the translation sits right next to the recognised title.
-        if getattr(story, f"title_{lang}") is None and other in found:
-            neighbours = headings[max(0, found[other] - 1) : found[other] + 2]
-            setattr(story, f"title_{lang}", next((h for h in neighbours if _lang(h) == lang), None))
+        setattr(story, f"title_{lang}", ruled or titles[lang])
     classed = tree.xpath("//body//*[@class]")
     deks = [sections.text_of(el) for el in classed if _names_dek(el.get("class"))]
+    # A dek is a sentence or two; a "summary" or "lead" block holding the whole article is
+    # not one, and a furniture line (a byline, a counter) in a dek-named block is not either.
+    deks = [d for d in deks if len(d) <= MAX_DEK and not furniture.line_role(d)]
     descriptions = [
         ld_text(meta.json_ld, "description"),
         meta.meta.get("og:description", ""),
@@ -319,10 +317,6 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
         setattr(story, f"summary_{lang}", ruled or visible or claimed_dek)
         shown.add(ruled or visible)
     return shown - {None}
-
-
-def _same_title(heading: str, claimed: str) -> bool:
-    return bool(heading) and (heading in claimed or claimed in heading)
 
 
 def _lang(text: str) -> str | None:
@@ -355,9 +349,11 @@ def _without_known_fields(
     """Titles, deks and TL;DR items that trafilatura kept are fields already, not body.
 
     A summary taken from a meta description is not a dek: sites often reuse the article's
-    first paragraph as their description, and that paragraph stays in the body."""
-    known = {story.title_en, story.title_zh, *deks, *story.tldr_en, *story.tldr_zh}
-    return [p for p in paragraphs if p not in known]
+    first paragraph as their description, and that paragraph stays in the body. A page whose
+    only text is its "summary" (an aggregator's story card) keeps that text as its body."""
+    known = {story.title_en, story.title_zh, *story.tldr_en, *story.tldr_zh}
+    kept = [p for p in paragraphs if p not in known]
+    return [p for p in kept if p not in deks] or kept
 
 
 def _select(tree, selectors):

@@ -92,10 +92,17 @@ def read_tldr(blocks) -> dict[str, list[str]]:
     for block in blocks:
         for item in block.iter("li"):
             text = text_of(item)
+            if _all_link(item, text):
+                continue  # a teaser of another story, not a point of this one
             lang = detect_language(text)
             if text and lang in out and text not in out[lang]:
                 out[lang].append(text)
     return out
+
+
+def _all_link(item, text: str) -> bool:
+    links = "".join(text_of(a) for a in item.iter("a"))
+    return bool(links) and len(links.replace(" ", "")) >= len(text.replace(" ", ""))
 
 
 def read_faq(blocks) -> list[dict[str, str]]:
