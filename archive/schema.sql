@@ -214,8 +214,8 @@ CREATE TABLE IF NOT EXISTS article_urls (
     article_id VARCHAR NOT NULL,
     reason     VARCHAR NOT NULL
 );
-COMMENT ON TABLE article_urls IS 'Every URL seen for a story and why it belongs to it.';
-COMMENT ON COLUMN article_urls.reason IS 'canonical (the story''s own URL), tracking (utm/fragment/slash variant), amp, mobile, hreflang (other-language page), redirect, same_content (identical content, no link).';
+COMMENT ON TABLE article_urls IS 'Every URL seen for a story and why it belongs to it. Links join URLs of one site (registrable domain); across sites only redirects and hreflang links both pages declare do, and other cross-site links make a copy (near_duplicates).';
+COMMENT ON COLUMN article_urls.reason IS 'canonical (the story''s own URL), tracking (utm/fragment/slash variant), amp, mobile, hreflang (other-language page), redirect, same_content (identical content on the same site, no link).';
 
 CREATE TABLE IF NOT EXISTS article_captures (
     article_id  VARCHAR NOT NULL,
@@ -230,11 +230,16 @@ COMMENT ON COLUMN article_captures.status IS '200 when the story was there (revi
 CREATE TABLE IF NOT EXISTS near_duplicates (
     article_id VARCHAR NOT NULL,
     copy_of    VARCHAR NOT NULL,
-    similarity DOUBLE NOT NULL
+    similarity DOUBLE NOT NULL,
+    reason     VARCHAR NOT NULL,
+    site       VARCHAR
 );
-COMMENT ON TABLE near_duplicates IS 'Stories whose body is a near copy of an earlier story (MinHash LSH, then exact Jaccard of word 3-gram / CJK 4-gram shingles >= 0.8). Kept as distinct stories.';
-COMMENT ON COLUMN near_duplicates.copy_of IS 'The story first seen earlier.';
-COMMENT ON COLUMN near_duplicates.similarity IS 'Exact Jaccard similarity of the two bodies'' shingle sets.';
+COMMENT ON TABLE near_duplicates IS 'Stories that copy another story, kept as distinct stories: bodies that are near copies (MinHash LSH, then exact Jaccard of word 3-gram / CJK 4-gram shingles >= 0.8), and pages of another site that declare a story as their original or show its exact content. One row per pair of stories.';
+COMMENT ON COLUMN near_duplicates.article_id IS 'The copy.';
+COMMENT ON COLUMN near_duplicates.copy_of IS 'The original: the story first seen earlier (reason text), or the story the copy declares (canonical, hreflang, amp, mobile) or whose content it repeats (same_content: the earliest captured).';
+COMMENT ON COLUMN near_duplicates.similarity IS 'Exact Jaccard similarity of the two bodies'' shingle sets (0.0 when a body is empty; a declared copy can be below 0.8).';
+COMMENT ON COLUMN near_duplicates.reason IS 'text (similar bodies, nothing declared); for a page of another site: canonical (its rel=canonical names the original), hreflang (it lists the original as a language version, not listed back), amp / mobile (the original names it as its AMP or mobile page), same_content (identical extracted content). A declared reason wins over text.';
+COMMENT ON COLUMN near_duplicates.site IS 'The copy''s site: the profile name that first captured it (articles.site of article_id).';
 
 CREATE TABLE IF NOT EXISTS changes (
     article_id   VARCHAR NOT NULL,
@@ -291,6 +296,20 @@ CREATE TABLE IF NOT EXISTS story_urls (
     reason    VARCHAR NOT NULL
 );
 COMMENT ON TABLE story_urls IS 'Internal: the URL grouping for every URL seen or pointed to, stories without text included (article_urls holds those of stories).';
+
+CREATE TABLE IF NOT EXISTS story_copies (
+    copy_node     VARCHAR NOT NULL,
+    original_node VARCHAR NOT NULL,
+    reason        VARCHAR NOT NULL,
+    copy_key      VARCHAR,
+    original_key  VARCHAR
+);
+COMMENT ON TABLE story_copies IS 'Internal: copy relations from the URL grouping (archive/dedup/groups.py): a page of one site that declares, or repeats the content of, a URL of another site, regrouped with the stories at both ends. near_duplicates shows those between two stories.';
+COMMENT ON COLUMN story_copies.copy_node IS 'Normalised URL of the copy.';
+COMMENT ON COLUMN story_copies.original_node IS 'Normalised URL of the original (not necessarily captured).';
+COMMENT ON COLUMN story_copies.reason IS 'canonical, amp, mobile, hreflang or same_content (the strongest, when several link the two URLs).';
+COMMENT ON COLUMN story_copies.copy_key IS 'Story key of the copy''s story (story_urls.story_key); NULL while the URL is in no story (an AMP page on another site, never captured).';
+COMMENT ON COLUMN story_copies.original_key IS 'Story key of the original''s story; NULL while the URL is in no story (not captured, nor joined by a page of its site).';
 
 CREATE TABLE IF NOT EXISTS page_signals (
     url               VARCHAR NOT NULL,

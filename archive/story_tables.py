@@ -7,7 +7,8 @@ Each derivation folds in the WARC files not derived yet, in one transaction:
 3. versions and changes of every story the new captures show, in SQL, continuing from each
    story's stored state (archive/story_looks.py), and the new versions' rows
    (archive/story_versions.py);
-4. near-duplicates of the stories whose text changed (archive/story_near.py).
+4. near-duplicates of the stories whose text changed, and declared copies of the stories whose
+   text or copy relations changed (archive/story_near.py).
 
 The cost follows what was newly captured, not the size of the archive. A reindex is the same
 code with every file new, so incremental ingest and reindex give the same tables, and deriving
@@ -54,6 +55,7 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[
         record_page_signals(con)
         record_sitemap_lastmods(con, warc_dir)
         regrouping = regroup(con)
+        stage_keys(con, "recopied_keys", "story_key", regrouping.recopied)
         stage_scope(con, regrouping.rebuilt)
         _stage_dropped(con, regrouping.dropped)
         evaluate_looks(con)
@@ -197,6 +199,7 @@ def _write(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         CREATE OR REPLACE TEMP TABLE resketch AS
         SELECT article_id FROM replaced
         UNION SELECT article_id FROM new_versions
+        UNION SELECT article_id(story_key) FROM recopied_keys
         """
     )
     return {

@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from archive.dedup import (
+    CopyRelation,
     PageSignals,
     find_near_duplicates,
     group_pages,
@@ -13,6 +14,7 @@ from archive.dedup import (
     is_mobile_url,
     normalize_url,
     shingle_hashes,
+    site_of,
 )
 
 T0 = datetime(2025, 8, 7, 9, 0, tzinfo=UTC)
@@ -99,7 +101,7 @@ def test_tracking_variants_and_fragments_map_to_one_story():
         page("https://NEWS.example.com/story/gpt-5?fbclid=abc", 2),
         page(story, 3, canonical=story),
     ]
-    keys, rows = group_pages(pages)
+    keys, rows, _ = group_pages(pages)
     assert set(keys.values()) == {story}
     assert reasons(rows) == {
         story: (story, "canonical"),
@@ -116,7 +118,7 @@ def test_hreflang_en_and_zh_pages_are_one_story():
         page(ZH, 0, canonical=ZH, alternates=alternates, content="zh-text"),
         page(EN, 5, canonical=EN, alternates=alternates, content="en-text"),
     ]
-    keys, rows = group_pages(pages)
+    keys, rows, _ = group_pages(pages)
     assert keys == {EN: EN, ZH: EN}
     assert reasons(rows) == {EN: (EN, "canonical"), ZH: (EN, "hreflang")}
 
@@ -124,10 +126,12 @@ def test_hreflang_en_and_zh_pages_are_one_story():
 def test_hreflang_without_x_default_prefers_english_then_smallest_tag():
     ja = "https://news.example.com/ja/story/gpt-5-launch"
     en_zh = {"en": EN, "zh": ZH, "ja": ja}
-    keys, _ = group_pages([page(ZH, 0, canonical=ZH, alternates=en_zh), page(ja, 1)])
+    keys, _, _ = group_pages([page(ZH, 0, canonical=ZH, alternates=en_zh), page(ja, 1)])
     assert set(keys.values()) == {EN}
     zh_ja = {"zh": ZH, "ja": ja}
-    keys, _ = group_pages([page(ZH, 0, canonical=ZH, alternates=zh_ja), page(ja, 1, canonical=ja)])
+    keys, _, _ = group_pages(
+        [page(ZH, 0, canonical=ZH, alternates=zh_ja), page(ja, 1, canonical=ja)]
+    )
     assert set(keys.values()) == {ja}
 
 
@@ -142,7 +146,7 @@ def test_amp_and_mobile_pages_join_their_canonical_story():
         page(mobile, 1, canonical=story, content="mobile-html"),
         page(story, 2, canonical=story, amp=amp, mobile=mobile),
     ]
-    keys, rows = group_pages(pages)
+    keys, rows, _ = group_pages(pages)
     assert set(keys.values()) == {story}
     assert reasons(rows) == {
         story: (story, "canonical"),
@@ -152,7 +156,7 @@ def test_amp_and_mobile_pages_join_their_canonical_story():
 
 
 def test_amp_looking_urls_are_not_merged_by_their_shape_alone():
-    keys, rows = group_pages(
+    keys, rows, _ = group_pages(
         [
             page("https://x.com/story/a", 0, content="a"),
             page("https://x.com/amp/story/a", 1, content="b"),
@@ -170,7 +174,7 @@ def test_redirect_source_joins_its_target():
         page("https://news.example.com/p?id=9", 1, content=None, redirect_to="/story/gpt-5/"),
         page(new, 2),  # no rel=canonical, captured after the redirects
     ]
-    keys, rows = group_pages(pages)
+    keys, rows, _ = group_pages(pages)
     assert set(keys.values()) == {new}
     assert reasons(rows) == {
         new: (new, "canonical"),
@@ -183,7 +187,7 @@ def test_redirect_source_joins_its_target():
 def test_identical_content_under_two_urls_is_one_story():
     first = "https://news.example.com/story/gpt-5"
     second = "https://news.example.com/articles/2025-08-07-gpt-5"
-    keys, rows = group_pages(
+    keys, rows, _ = group_pages(
         [page(second, 3, content="h1"), page(first, 0, content="h1"), page(first, 9, content="h1")]
     )
     assert keys == {first: first, second: first}
@@ -196,7 +200,7 @@ def test_listing_pages_are_never_merged_by_content():
         page("https://news.example.com/page/2", 1, content=None),
         page("https://other.example.org/", 2, content=None),
     ]
-    keys, rows = group_pages(listings)
+    keys, rows, _ = group_pages(listings)
     assert len(set(keys.values())) == 3
     assert len(rows) == 3
 
@@ -209,13 +213,13 @@ def test_links_to_the_home_page_never_merge_stories():
         page("https://news.example.com/story/a", 2, canonical=home, content="a"),
         page("https://news.example.com/story/b", 3, alternates={"x-default": home}, content="b"),
     ]
-    keys, _ = group_pages(pages)
+    keys, _, _ = group_pages(pages)
     assert len(set(keys.values())) == 4
 
 
 def test_a_recaptured_url_is_one_membership_row():
     story = "https://news.example.com/story/gpt-5"
-    _, rows = group_pages([page(story, 0, content="v1"), page(story, 60, content="v2")])
+    _, rows, _ = group_pages([page(story, 0, content="v1"), page(story, 60, content="v2")])
     assert [(m.url, m.reason) for m in rows] == [(story, "canonical")]
 
 
@@ -236,17 +240,182 @@ def test_grouping_is_order_independent():
         page("https://news.example.com/story/other2", 10, content="other2"),
     ]
     expected = group_pages(pages)
-    assert set(expected[0].values()) == {
+    assert set(expected.story_keys.values()) == {
         EN,
         story,
+        "https://mirror.example.org/gpt-5",  # the same content on another site: a copy
         "https://news.example.com/",
         "https://news.example.com/page/2",
         "https://news.example.com/story/other",
         "https://news.example.com/story/other2",
     }
+    assert expected.copies == [
+        CopyRelation("https://mirror.example.org/gpt-5", story, "same_content")
+    ]
     rng = random.Random(7)
     for _ in range(30):
         shuffled = pages + rng.sample(pages, 3)  # repeats change nothing either
+        rng.shuffle(shuffled)
+        assert group_pages(shuffled) == expected
+
+
+# --- Sites and copies ----------------------------------------------------------------------------
+
+ORIGINAL = "https://www.techwire.example.com/story/gpt-5"
+PARTNER = "https://news.partner.example.org/ai/gpt-5-techwire"
+FT_EN = "https://www.ft.com/content/gpt-5"
+FT_ZH = "https://www.ftchinese.com/story/gpt-5"
+
+
+def test_a_site_is_the_registrable_domain_and_an_ip_address_is_a_site_of_its_own():
+    assert site_of("https://cn.ft.com/a") == site_of("https://WWW.FT.COM:443/b") == "ft.com"
+    assert site_of("https://news.bbc.co.uk/x") == "bbc.co.uk"
+    assert (
+        site_of("https://例子.cn/新闻")
+        == site_of("https://www.xn--fsqu00a.cn/")
+        == "xn--fsqu00a.cn"
+    )
+    assert site_of("https://alice.github.io/a") != site_of("https://bob.github.io/a")
+    assert site_of("http://127.0.0.1:8001/a") == site_of("http://127.0.0.1:8002/b") == "127.0.0.1"
+    assert site_of("http://127.0.0.2/a") == "127.0.0.2"
+    assert site_of("http://[::1]:8000/a") == "::1"
+    assert site_of("http://localhost:3000/a") == "localhost"
+
+
+def test_the_public_suffix_list_is_the_bundled_one_never_fetched(tmp_path):
+    """No network and no cache files, even in a fresh process that loads the list first."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import socket\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('network used')\n"
+        "socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse\n"
+        "from archive.dedup.urls import site_of\n"
+        "print(site_of('https://news.bbc.co.uk/x'))\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "TLDEXTRACT_CACHE": str(tmp_path / "tld")}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "bbc.co.uk"), done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_canonical_link_to_another_site_records_a_copy_not_one_story():
+    pages = [
+        page(ORIGINAL, 0, canonical=ORIGINAL, content="original"),
+        page(PARTNER + "?utm_source=feed", 5, canonical=ORIGINAL, content="partner"),
+    ]
+    keys, rows, copies = group_pages(pages)
+    assert keys == {ORIGINAL: ORIGINAL, PARTNER: PARTNER}
+    assert reasons(rows) == {
+        ORIGINAL: (ORIGINAL, "canonical"),
+        PARTNER + "?utm_source=feed": (PARTNER, "canonical"),
+    }
+    assert copies == [CopyRelation(PARTNER, ORIGINAL, "canonical")]
+    # The original need not be captured: the relation is recorded, the URL is no story of ours.
+    keys, rows, copies = group_pages(pages[1:])
+    assert set(keys.values()) == {PARTNER}
+    assert copies == [CopyRelation(PARTNER, ORIGINAL, "canonical")]
+
+
+def test_a_canonical_link_within_a_site_still_joins_across_subdomains():
+    mobile = "https://m.techwire.example.com/story/gpt-5"
+    keys, rows, copies = group_pages(
+        [page(mobile, 0, canonical=ORIGINAL, content="m"), page(ORIGINAL, 1, content="www")]
+    )
+    assert keys == {mobile: ORIGINAL, ORIGINAL: ORIGINAL}
+    assert reasons(rows)[mobile] == (ORIGINAL, "mobile")
+    assert copies == []
+
+
+def test_an_amp_page_declared_on_another_site_is_a_copy():
+    cache = "https://techwire-example-com.cdn.ampproject.org/c/s/story/gpt-5"
+    keys, _, copies = group_pages([page(ORIGINAL, 0, amp=cache)])
+    assert keys == {ORIGINAL: ORIGINAL}
+    assert copies == [CopyRelation(cache, ORIGINAL, "amp")]
+
+
+def test_hreflang_across_sites_joins_only_when_both_pages_declare_it():
+    both = {"en": FT_EN, "zh-Hans": FT_ZH}
+    keys, rows, copies = group_pages(
+        [page(FT_ZH, 0, alternates=both, content="zh"), page(FT_EN, 3, alternates=both)]
+    )
+    assert keys == {FT_EN: FT_EN, FT_ZH: FT_EN}
+    assert reasons(rows) == {FT_EN: (FT_EN, "canonical"), FT_ZH: (FT_EN, "hreflang")}
+    assert copies == []
+    # A partner repeating the publisher's hreflang block is not named back: a copy of both.
+    partner = page(PARTNER, 9, canonical=PARTNER, alternates={**both, "en-GB": PARTNER})
+    keys, _, copies = group_pages(
+        [page(FT_ZH, 0, alternates=both, content="zh"), page(FT_EN, 3, alternates=both), partner]
+    )
+    assert keys[PARTNER] == PARTNER and keys[FT_ZH] == FT_EN
+    assert copies == [
+        CopyRelation(PARTNER, FT_EN, "hreflang"),
+        CopyRelation(PARTNER, FT_ZH, "hreflang"),
+    ]
+
+
+def test_a_one_sided_hreflang_link_across_sites_is_a_copy():
+    keys, _, copies = group_pages(
+        [page(FT_EN, 0, alternates={"en": FT_EN, "zh": FT_ZH}), page(FT_ZH, 1, content="zh")]
+    )
+    assert keys == {FT_EN: FT_EN, FT_ZH: FT_ZH}
+    assert copies == [CopyRelation(FT_EN, FT_ZH, "hreflang")]
+
+
+def test_identical_content_on_two_sites_is_a_copy_of_the_earlier_page():
+    other_url = "https://www.techwire.example.com/2025/gpt-5"
+    keys, rows, copies = group_pages(
+        [
+            page(PARTNER, 0, content="same"),  # captured first: the original
+            page(ORIGINAL, 5, content="same"),
+            page(other_url, 6, content="same"),  # the same site's two URLs still join
+        ]
+    )
+    assert keys == {PARTNER: PARTNER, ORIGINAL: ORIGINAL, other_url: ORIGINAL}
+    assert reasons(rows)[other_url] == (ORIGINAL, "same_content")
+    assert copies == [CopyRelation(ORIGINAL, PARTNER, "same_content")]
+
+
+def test_a_redirect_joins_across_sites():
+    old = "https://techwire.example.net/gpt-5"
+    keys, rows, copies = group_pages([page(old, 0, content=None, redirect_to=ORIGINAL),
+                                      page(ORIGINAL, 1)])  # fmt: skip
+    assert keys == {old: ORIGINAL, ORIGINAL: ORIGINAL}
+    assert reasons(rows)[old] == (ORIGINAL, "redirect")
+    assert copies == []
+
+
+def test_grouping_with_copies_is_order_independent():
+    both = {"en": FT_EN, "zh": FT_ZH}
+    pages = [
+        page(FT_EN, 0, canonical=FT_EN, alternates=both, content="en"),
+        page(FT_ZH, 1, canonical=FT_ZH, alternates=both, content="zh"),
+        page(PARTNER, 2, canonical=FT_EN, alternates=both, content="en+intro"),
+        page(PARTNER + "?ref=x", 3, canonical=FT_EN),
+        page("https://mirror.example.org/a", 4, content="en"),
+        page("https://mirror.example.org/b", 5, content="en"),
+        page("https://amp.example.net/ft/gpt-5", 6, canonical=FT_EN, content="amp"),
+        page(ORIGINAL, 7, canonical=ORIGINAL, alternates={"zh": FT_ZH}, content="tw"),
+        page("http://ft.example.net/old", 8, content=None, redirect_to=FT_EN),
+    ]
+    expected = group_pages(pages)
+    assert expected.copies == [
+        CopyRelation("https://amp.example.net/ft/gpt-5", FT_EN, "canonical"),
+        CopyRelation("https://mirror.example.org/a", FT_EN, "same_content"),
+        CopyRelation(PARTNER, FT_EN, "canonical"),
+        CopyRelation(PARTNER, FT_ZH, "hreflang"),
+        CopyRelation(ORIGINAL, FT_ZH, "hreflang"),
+    ]
+    assert expected.story_keys["http://ft.example.net/old"] == FT_EN
+    rng = random.Random(11)
+    for _ in range(30):
+        shuffled = pages + rng.sample(pages, 3)
         rng.shuffle(shuffled)
         assert group_pages(shuffled) == expected
 

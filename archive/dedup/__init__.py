@@ -1,16 +1,28 @@
-"""Deduplication: URL variants and equal content into one story, near-copies across stories.
+"""Deduplication: URL variants and equal content into one story, copies and near-copies across
+stories.
 
 Pure functions over what extraction found; the ingest code stores their results in
 `article_urls` and `near_duplicates`.
 """
 
-from .groups import REASON_PRECEDENCE, PageSignals, UrlMembership, group_pages
+from .groups import (
+    COPY_REASONS,
+    REASON_PRECEDENCE,
+    CopyRelation,
+    Grouping,
+    PageSignals,
+    UrlMembership,
+    group_pages,
+)
 from .near import NearDuplicate, find_near_duplicates, shingle_hashes
-from .urls import TRACKING_PARAMS, is_amp_url, is_mobile_url, normalize_url
+from .urls import TRACKING_PARAMS, is_amp_url, is_mobile_url, normalize_url, site_of
 
 __all__ = [
+    "COPY_REASONS",
     "REASON_PRECEDENCE",
     "TRACKING_PARAMS",
+    "CopyRelation",
+    "Grouping",
     "NearDuplicate",
     "PageSignals",
     "UrlMembership",
@@ -20,4 +32,5 @@ __all__ = [
     "is_mobile_url",
     "normalize_url",
     "shingle_hashes",
+    "site_of",
 ]

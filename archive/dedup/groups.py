@@ -5,6 +5,12 @@ Pages are joined when they have the same normalized URL, through rel=canonical, 
 mobile alternates, hreflang alternates, redirects, and identical extracted content. Grouping is
 union-find over normalized URLs, so the result depends only on the set of pages, never on the
 order in which they arrive.
+
+A copy is not the original: a link is a publisher's word about its own pages, so only two URLs of
+one site (`site_of`) join, except through a redirect (the server's statement) or hreflang links
+that both pages declare (a publisher's EN and ZH editions on two domains). Any other link across
+sites, and identical content on two sites, makes a *copy relation* instead: the copy stays a
+story of its own, recorded as a copy of the original (`near_duplicates`).
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
-from .urls import is_amp_url, is_mobile_url, normalize_url
+from .urls import is_amp_url, is_mobile_url, normalize_url, site_of
 
 # Why a URL belongs to its story, strongest first. A URL reached by several edges gets the
 # strongest one: a redirect is a server's statement, AMP/mobile/hreflang links name a specific
@@ -31,6 +38,13 @@ REASON_PRECEDENCE: tuple[str, ...] = (
     "same_content",
 )
 _RANK = {reason: rank for rank, reason in enumerate(REASON_PRECEDENCE)}
+
+# Why a page of one site is a copy of another site's URL, strongest first: a rel=canonical across
+# sites is how a syndicated copy names its original; AMP, mobile and one-sided hreflang links
+# name a variant; equal content is an inference. One relation per (copy, original) keeps the
+# strongest.
+COPY_REASONS: tuple[str, ...] = ("canonical", "amp", "mobile", "hreflang", "same_content")
+_COPY_RANK = {reason: rank for rank, reason in enumerate(COPY_REASONS)}
 
 
 @dataclass(frozen=True)
@@ -56,24 +70,48 @@ class UrlMembership:
     reason: str
 
 
-def group_pages(
-    pages: Iterable[PageSignals],
-) -> tuple[dict[str, str], list[UrlMembership]]:
+@dataclass(frozen=True, order=True)
+class CopyRelation:
+    """The page at `copy_url` copies `original_url`, a URL of another site (both normalized), for
+    `reason` (one of COPY_REASONS). The two stay distinct stories."""
+
+    copy_url: str
+    original_url: str
+    reason: str
+
+
+class Grouping(NamedTuple):
+    """What `group_pages` makes of a set of pages."""
+
+    story_keys: dict[str, str]  # normalized URL -> story key
+    memberships: list[UrlMembership]  # one per raw URL, by story key then URL
+    copies: list[CopyRelation]  # sorted
+
+
+def group_pages(pages: Iterable[PageSignals]) -> Grouping:
     """Group pages into stories.
 
-    Returns the story key of every normalized URL seen (captured or pointed to by a page), and
-    one membership row per distinct raw URL, sorted by story key then URL. A story key is the
-    normalized URL of the story's canonical URL: one that a member declares as rel=canonical or
-    as an hreflang version and that is not an AMP or mobile page nor redirects away; among those
-    the x-default, else English, else the smallest language tag, else one without a language;
-    then the earliest captured, then the smallest URL.
+    Returns the story key of every normalized URL seen (captured, or pointed to by a link that
+    joins), one membership row per distinct raw URL, sorted by story key then URL, and the copy
+    relations between stories. A story key is the normalized URL of the story's canonical URL:
+    one that a member declares as rel=canonical or as an hreflang version and that is not an AMP
+    or mobile page nor redirects away; among those the x-default, else English, else the
+    smallest language tag, else one without a language; then the earliest captured, then the
+    smallest URL.
+
+    Links join two URLs of one site; across sites only redirects join, and hreflang links that
+    both pages declare. Another link across sites makes a copy relation: the page declaring a
+    rel=canonical or hreflang link is the copy of the URL it names, an AMP or mobile URL a page
+    declares is a copy of that page, and of pages with equal content on several sites, each
+    other site's earliest captured one is a copy of the earliest captured page.
 
     Pages without a content hash (listings, redirects) are never joined through content, and
-    no link joins a page to its site's home page (or the home page to a page).
+    no link joins a page to its site's home page (or the home page to a page), nor relates them.
     """
     graph = _LinkGraph()
     for page in pages:
         graph.add(page)
+    graph.link_reciprocal_alternates()
     graph.link_same_content()
 
     members: dict[str, list[str]] = defaultdict(list)
@@ -89,7 +127,7 @@ def group_pages(
             for raw in graph.spellings[node]:
                 rows.append(UrlMembership(raw, key, graph.reason(raw, node, key)))
     rows.sort(key=lambda row: (row.story_key, row.url))
-    return dict(sorted(story_keys.items())), rows
+    return Grouping(dict(sorted(story_keys.items())), rows, graph.copy_relations())
 
 
 class _LinkGraph:
@@ -107,6 +145,11 @@ class _LinkGraph:
         self.redirect_sources: set[str] = set()
         self.languages: dict[str, set[str]] = defaultdict(set)  # node -> hreflang tags
         self.by_content: dict[str, set[str]] = defaultdict(set)
+        self.alternates: dict[str, set[str]] = defaultdict(set)  # node -> hreflang targets
+        # hreflang links to another site, (page node, raw target, tag): joined or copies once
+        # every page is known
+        self.foreign_alternates: set[tuple[str, str, str]] = set()
+        self.copies: dict[tuple[str, str], str] = {}  # (copy, original) -> strongest reason
 
     def add(self, page: PageSignals) -> None:
         node = self._node(page.url)
@@ -115,32 +158,67 @@ class _LinkGraph:
         if page.content_hash is not None:
             self.by_content[page.content_hash].add(node)
         if page.canonical_url:
-            target = self._node(page.canonical_url, base=page.url)
-            self.declared_canonical.add(target)
-            self.declared_canonical_raw.add(urljoin(page.url, page.canonical_url.strip()))
-            self._link(node, target, "canonical")
-        if page.amp_url:
-            target = self._node(page.amp_url, base=page.url)
-            self.variants.add(target)
-            self._link(target, node, "amp")
-        if page.mobile_url:
-            target = self._node(page.mobile_url, base=page.url)
-            self.variants.add(target)
-            self._link(target, node, "mobile")
+            raw = urljoin(page.url, page.canonical_url.strip())
+            if self._joins(node, raw, "canonical", copy_is_target=False):
+                target = self._node(raw)
+                self.declared_canonical.add(target)
+                self.declared_canonical_raw.add(raw)
+                self._link(node, target, "canonical")
+        for kind, url in (("amp", page.amp_url), ("mobile", page.mobile_url)):
+            raw = urljoin(page.url, url.strip()) if url else None
+            if raw and self._joins(node, raw, kind, copy_is_target=True):
+                target = self._node(raw)
+                self.variants.add(target)
+                self._link(target, node, kind)
         for language, alternate in page.alternates.items():
-            target = self._node(alternate, base=page.url)
-            self.languages[target].add(language.strip().lower())
-            self._link(target, node, "hreflang")
+            raw = urljoin(page.url, alternate.strip())
+            self.alternates[node].add(normalize_url(raw))
+            if site_of(raw) == site_of(node):
+                self._link_alternate(node, raw, language)
+            else:
+                self.foreign_alternates.add((node, raw, language))
         if page.redirect_to:
             self.redirect_sources.add(node)
             self._link(node, self._node(page.redirect_to, base=page.url), "redirect")
 
+    def link_reciprocal_alternates(self) -> None:
+        """hreflang links across sites join when the other page names this one too; a one-sided
+        link makes the declaring page a copy of the page it names."""
+        for node, raw, language in self.foreign_alternates:
+            target = normalize_url(raw)
+            if node in self.alternates.get(target, ()):
+                self._link_alternate(node, raw, language)
+            else:
+                self._relate(node, target, "hreflang")
+
     def link_same_content(self) -> None:
         for nodes in self.by_content.values():
-            first, *others = sorted(nodes)
-            for other in others:
-                self._link(other, first, "same_content")
-                self.received[first].add("same_content")
+            by_site: dict[str, list[str]] = defaultdict(list)
+            for node in nodes:
+                by_site[site_of(node)].append(node)
+            for site_nodes in by_site.values():
+                first, *others = sorted(site_nodes)
+                for other in others:
+                    self._link(other, first, "same_content")
+                    self.received[first].add("same_content")
+            if len(by_site) > 1:
+                original = min(nodes, key=self._capture_order)
+                for site, site_nodes in by_site.items():
+                    if site != site_of(original):
+                        copy = min(site_nodes, key=self._capture_order)
+                        self._relate(copy, original, "same_content")
+
+    def copy_relations(self) -> list[CopyRelation]:
+        """The copy relations between different stories (a redirect may have joined the two)."""
+        return sorted(
+            CopyRelation(copy, original, reason)
+            for (copy, original), reason in self.copies.items()
+            if not (
+                copy in self.parent
+                and original in self.parent
+                and self.find(copy) == self.find(original)
+            )
+        )
 
     def find(self, node: str) -> str:
         root = node
@@ -162,7 +240,9 @@ class _LinkGraph:
 
     def reason(self, raw: str, node: str, key: str) -> str:
         if node == key:
-            canonical_spellings = self.spellings[node] & (self.declared_canonical_raw | {key})
+            canonical_spellings = {
+                s for s in self.spellings[node] if s == key or s in self.declared_canonical_raw
+            }
             if not canonical_spellings:
                 canonical_spellings = {min(self.spellings[node])}
             return "canonical" if raw in canonical_spellings else "tracking"
@@ -181,6 +261,32 @@ class _LinkGraph:
         self.parent.setdefault(node, node)
         self.spellings[node].add(raw)
         return node
+
+    def _joins(self, node: str, raw: str, reason: str, *, copy_is_target: bool) -> bool:
+        """Whether a link from `node` to `raw` joins them (both on one site). A link across sites
+        relates a copy to its original instead: the link's target is the copy when
+        `copy_is_target` (an AMP or mobile version), else the linking page (a rel=canonical)."""
+        if site_of(raw) == site_of(node):
+            return True
+        target = normalize_url(raw)
+        copy, original = (target, node) if copy_is_target else (node, target)
+        self._relate(copy, original, reason)
+        return False
+
+    def _link_alternate(self, node: str, raw: str, language: str) -> None:
+        target = self._node(raw)
+        self.languages[target].add(language.strip().lower())
+        self._link(target, node, "hreflang")
+
+    def _relate(self, copy: str, original: str, reason: str) -> None:
+        if _is_site_root(copy) != _is_site_root(original):
+            return  # as `_link`: a link to the home page says nothing about a story
+        known = self.copies.get((copy, original))
+        if known is None or _COPY_RANK[reason] < _COPY_RANK[known]:
+            self.copies[(copy, original)] = reason
+
+    def _capture_order(self, node: str) -> tuple:
+        return (self.first_capture[node], node)
 
     def _link(self, receiver: str, other: str, kind: str) -> None:
         """Join two URLs; `receiver` is the one that joins the story because of `kind`."""

@@ -167,6 +167,13 @@ def similar(a: Sketch, b: Sketch, threshold: float = THRESHOLD) -> float | None:
     return similarity if similarity >= threshold else None
 
 
+def jaccard(a: Sketch | None, b: Sketch | None) -> float:
+    """The exact Jaccard similarity of two sketched texts; 0.0 when either has no words."""
+    if a is None or b is None:
+        return 0.0
+    return _jaccard(a.shingles, b.shingles)
+
+
 def confirm_pairs(
     left: np.ndarray, right: np.ndarray, sketches: dict[str, Sketch], threshold: float = THRESHOLD
 ) -> dict[tuple[str, str], float]:

@@ -1,4 +1,5 @@
-"""URL identity for deduplication: the key that decides "same URL", and AMP/mobile heuristics.
+"""URL identity for deduplication: the key that decides "same URL", the site a URL belongs to,
+and AMP/mobile heuristics.
 
 `normalize_url` is deliberately stricter than the crawler's link clean-up: two URLs with the same
 key are the same page, so the key drops everything that never changes what a server returns.
@@ -6,11 +7,13 @@ key are the same page, so the key drops everything that never changes what a ser
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+import tldextract
 from w3lib.url import canonicalize_url
 
 # Query parameters that only say where a reader came from (campaign trackers, click ids, share
@@ -35,6 +38,13 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _DUPLICATE_SLASHES = re.compile(r"/{2,}")
 
+# The public suffix list snapshot bundled with tldextract, never fetched or cached on disk: the
+# site of a URL must not depend on the network or on when the archive was reindexed. Private
+# suffixes count (blogspot.com, github.io): each blog under one is a publisher of its own.
+_PUBLIC_SUFFIXES = tldextract.TLDExtract(
+    suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
+)
+
 
 @lru_cache(maxsize=1 << 16)  # ingest asks for the same URL's key from several steps
 def normalize_url(url: str) -> str:
@@ -57,6 +67,26 @@ def normalize_url(url: str) -> str:
     return urlunsplit(
         (scheme, _netloc(scheme, parts.netloc), path, _without_tracking(parts.query), "")
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def site_of(url: str) -> str:
+    """The site `url` belongs to: its registrable domain (eTLD+1, e.g. `ft.com` for
+    `https://cn.ft.com/a`, `bbc.co.uk` for `news.bbc.co.uk`), port ignored. An IP address is a
+    site of its own (127.0.0.1 and 127.0.0.2 are two sites), and so is a host with no public
+    suffix (`localhost`, `news.invalid`); a URL without a host is its own site."""
+    key = normalize_url(url)  # IDNA hosts in their ASCII form, as the grouping's nodes are
+    host = (urlsplit(key).hostname or "").rstrip(".")
+    return _host_site(host) if host else key
+
+
+@lru_cache(maxsize=1 << 14)
+def _host_site(host: str) -> str:
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    return _PUBLIC_SUFFIXES(host).top_domain_under_public_suffix or host
 
 
 def is_amp_url(url: str) -> bool:
