@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 BATCH_ROWS = 5000
 _HASH_CHUNK = 1 << 20

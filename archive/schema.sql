@@ -110,7 +110,9 @@ CREATE TABLE IF NOT EXISTS extractions (
     filled       INTEGER,
     fingerprints VARCHAR[],
     claim        TIMESTAMPTZ,
-    signals      VARCHAR
+    signals      VARCHAR,
+    en_paragraphs VARCHAR[],
+    zh_paragraphs VARCHAR[]
 );
 
 COMMENT ON TABLE extractions IS 'Internal: one extracted record per story capture (static story response or rendered DOM). The analyst tables are derived from it.';
@@ -125,6 +127,8 @@ COMMENT ON COLUMN extractions.story_text IS 'The record has a title and body tex
 COMMENT ON COLUMN extractions.filled IS 'Bit i set when field i of story_content.MERGED_FIELDS is non-empty: which fields this page can give a story merged from its language pages.';
 COMMENT ON COLUMN extractions.fingerprints IS 'Fingerprint of each story_content.CONTENT_FIELDS value, normalised ('''' when empty), compared in SQL to find versions and changed fields.';
 COMMENT ON COLUMN extractions.claim IS 'The update time the page claims (updated_at), UTC.';
+COMMENT ON COLUMN extractions.en_paragraphs IS 'One hash per body_en paragraph of the record, in order (story_content.paragraph_hash): how a site''s boilerplate paragraphs are found and left out of the fingerprints.';
+COMMENT ON COLUMN extractions.zh_paragraphs IS 'One hash per body_zh paragraph of the record, in order.';
 COMMENT ON COLUMN extractions.signals IS 'What the page says about which story it is (canonical, AMP, mobile, hreflang URLs; its content hash when it is a story page), as canonical JSON.';
 
 -- ---------------------------------------------------------------------------------------------
@@ -353,6 +357,21 @@ CREATE TABLE IF NOT EXISTS story_pages (
     claim        TIMESTAMPTZ
 );
 COMMENT ON TABLE story_pages IS 'Internal: the latest extraction of each of a story''s pages; a story''s record merges them (canonical page first).';
+
+CREATE TABLE IF NOT EXISTS site_paragraphs (
+    site VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL,
+    node VARCHAR NOT NULL,
+    PRIMARY KEY (site, hash, node)
+);
+COMMENT ON TABLE site_paragraphs IS 'Internal: which pages of a site (profile, or host) showed each body paragraph (story_content.paragraph_hash), to find the paragraphs a site repeats across its stories (archive/story_boilerplate.py).';
+
+CREATE TABLE IF NOT EXISTS site_boilerplate (
+    site VARCHAR NOT NULL,
+    hash VARCHAR NOT NULL,
+    PRIMARY KEY (site, hash)
+);
+COMMENT ON TABLE site_boilerplate IS 'Internal: body paragraphs a site showed on three or more distinct stories (promos, newsletter boxes, trending titles, disclaimers): left out of the fingerprints and of article_versions'' bodies.';
 
 CREATE TABLE IF NOT EXISTS story_bands (
     band       INTEGER NOT NULL,

@@ -165,6 +165,8 @@ EXTRACTION_SCHEMA = pa.schema(
         ("fingerprints", pa.list_(pa.string())),
         ("claim", pa.timestamp("us", tz="UTC")),
         ("signals", pa.string()),
+        ("en_paragraphs", pa.list_(pa.string())),
+        ("zh_paragraphs", pa.list_(pa.string())),
     ]
 )
 
@@ -186,6 +188,8 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             "fingerprints": None,
             "claim": None,
             "signals": None,
+            "en_paragraphs": None,
+            "zh_paragraphs": None,
         }
         try:
             body, headers = _load_page(capture, warc_dir)
@@ -198,6 +202,7 @@ def _extract_rows(captures: list[StoryCapture], warc_dir: Path) -> Iterator[dict
             row["filled"] = fingerprint.filled
             row["fingerprints"] = fingerprint.fingerprints
             row["claim"] = fingerprint.claim
+            row["en_paragraphs"], row["zh_paragraphs"] = fingerprint.paragraphs
             content = row["content_hash"] if fingerprint.story_text else None
             row["signals"] = page_signals(record, content)
         except Exception as exc:  # recorded, never fatal: one bad page must not stop ingest

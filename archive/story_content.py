@@ -60,6 +60,12 @@ def has_story_text(record: dict) -> bool:
     return has_title and bool(record.get("body_en") or record.get("body_zh"))
 
 
+# Body fields are fingerprinted paragraph by paragraph, so that the derivation can leave out a
+# site's boilerplate paragraphs (archive/story_boilerplate.py) and recompute the field's
+# fingerprint in SQL: body_fingerprint(hashes) there is left(sha1(array_to_string(hashes, '|'))).
+PARAGRAPH_FIELDS = ("body_en", "body_zh")
+
+
 @dataclass(frozen=True)
 class PageFingerprint:
     """What change detection needs of one extracted page, computed once at extraction so that
@@ -70,12 +76,32 @@ class PageFingerprint:
     fingerprints: list[str]  # per CONTENT_FIELDS: '' when empty after normalisation
     claim: datetime | None  # the update time the page claims
     content_hash: str  # of all the fingerprints: equal hashes mean no change a reader would see
+    # per PARAGRAPH_FIELDS, one hash per paragraph of the field as extracted ('' for a
+    # paragraph with nothing left after normalisation), parallel to the record's list
+    paragraphs: tuple[list[str], ...] = ()
+
+
+def paragraph_hash(text: str) -> str:
+    normalised = normalise_text(text)
+    return hashlib.sha1(normalised.encode("utf-8")).hexdigest()[:16] if normalised else ""
+
+
+def body_fingerprint(hashes: list[str]) -> str:
+    """A body field's fingerprint from its paragraph hashes ('' when it has none)."""
+    kept = [h for h in hashes if h]
+    return hashlib.sha1("|".join(kept).encode("ascii")).hexdigest()[:16] if kept else ""
 
 
 def page_fingerprint(record: dict) -> PageFingerprint:
     filled = sum(1 << i for i, name in enumerate(MERGED_FIELDS) if record.get(name))
+    paragraphs = tuple(
+        [paragraph_hash(text) for text in record.get(name) or []] for name in PARAGRAPH_FIELDS
+    )
     fingerprints = []
     for name in CONTENT_FIELDS:
+        if name in PARAGRAPH_FIELDS:
+            fingerprints.append(body_fingerprint(paragraphs[PARAGRAPH_FIELDS.index(name)]))
+            continue
         value = normalise_value(record.get(name))
         empty = value in ("", [], {})
         dumped = json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -83,7 +109,9 @@ def page_fingerprint(record: dict) -> PageFingerprint:
     claimed = record.get("updated_at")
     claim = datetime.fromisoformat(claimed.replace("Z", "+00:00")) if claimed else None
     digest = "sha1:" + hashlib.sha1("|".join(fingerprints).encode("ascii")).hexdigest()
-    return PageFingerprint(has_story_text(record), filled, fingerprints, claim, digest)
+    return PageFingerprint(
+        has_story_text(record), filled, fingerprints, claim, digest, paragraphs
+    )
 
 
 def page_signals(record: dict, content: str | None) -> str:

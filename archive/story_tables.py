@@ -3,7 +3,8 @@
 Each derivation folds in the WARC files not derived yet, in one transaction:
 
 1. their sightings, grouping signals and sitemap lastmods (archive/story_sightings.py);
-2. the URL grouping of the stories the new signals touch (archive/story_grouping.py);
+2. the URL grouping of the stories the new signals touch (archive/story_grouping.py), and the
+   sites' boilerplate paragraphs, left out of the fingerprints (archive/story_boilerplate.py);
 3. versions and changes of every story the new captures show, in SQL, continuing from each
    story's stored state (archive/story_looks.py), and the new versions' rows
    (archive/story_versions.py);
@@ -23,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from archive.staging import stage_keys
+from archive.story_boilerplate import apply_boilerplate, learn_boilerplate
 from archive.story_grouping import regroup
 from archive.story_looks import evaluate_looks, stage_scope
 from archive.story_near import update_near_duplicates
@@ -56,7 +58,8 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[
         record_sitemap_lastmods(con, warc_dir)
         regrouping = regroup(con)
         stage_keys(con, "recopied_keys", "story_key", regrouping.recopied)
-        stage_scope(con, regrouping.rebuilt)
+        rebuilt = regrouping.rebuilt | _learn_boilerplate(con, regrouping.rebuilt)
+        stage_scope(con, rebuilt)
         _stage_dropped(con, regrouping.dropped)
         evaluate_looks(con)
         stage_version_rows(con)
@@ -69,6 +72,19 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[
         raise
     log.info("derived %d WARC files: %s", len(files), counts)
     return counts
+
+
+def _learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped: set[str]) -> set[str]:
+    """Update the sites' boilerplate and the sightings' fingerprints; returns the stories to
+    replay because a paragraph of theirs changed status (archive/story_boilerplate.py)."""
+    stage_keys(con, "regrouped_keys", "story_key", regrouped)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE regrouped_nodes AS SELECT DISTINCT node FROM story_urls "
+        "WHERE story_key IN (SELECT story_key FROM regrouped_keys)"
+    )
+    moved = learn_boilerplate(con, "regrouped_nodes")
+    apply_boilerplate(con)
+    return moved
 
 
 def _stage_dropped(con: duckdb.DuckDBPyConnection, dropped_keys: set[str]) -> None:

@@ -13,6 +13,7 @@ import json
 import duckdb
 import pyarrow as pa
 
+from archive.story_boilerplate import stage_boilerplate_free_bodies
 from archive.story_content import CONTENT_FIELDS, MERGED_FIELDS
 from archive.story_diff import version_diff
 
@@ -38,11 +39,24 @@ def stage_version_rows(con: duckdb.DuckDBPyConnection) -> None:
     """`version_rows` and `pair_rows` for every row of `new_versions`."""
     paths = ", ".join(f"'$.{name}'" for name in MERGED_FIELDS)
     con.execute(
+        "CREATE OR REPLACE TEMP TABLE version_sources AS "
+        "SELECT DISTINCT unnest(sources) AS capture_id FROM new_versions"
+    )
+    stage_boilerplate_free_bodies(con, "version_sources")
+    # A site's boilerplate paragraphs leave the bodies analysts read, as they left the
+    # fingerprints.
+    body_en, body_zh = MERGED_FIELDS.index("body_en") + 1, MERGED_FIELDS.index("body_zh") + 1
+    con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE source_values AS
-        SELECT capture_id, json_extract(record, [{paths}]) AS vals
-        FROM extractions
-        WHERE capture_id IN (SELECT DISTINCT unnest(sources) FROM new_versions)
+        SELECT e.capture_id,
+               list_transform(json_extract(e.record, [{paths}]), (v, i) ->
+                   CASE WHEN c.capture_id IS NULL THEN v
+                        WHEN i = {body_en} THEN to_json(c.body_en)
+                        WHEN i = {body_zh} THEN to_json(c.body_zh)
+                        ELSE v END) AS vals
+        FROM extractions e LEFT JOIN clean_bodies c USING (capture_id)
+        WHERE e.capture_id IN (SELECT capture_id FROM version_sources)
         """
     )
     picks = ", ".join(
