@@ -98,7 +98,8 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
     """Story captures not extracted yet, oldest first.
 
     A static story is a 200 HTML response whose URL matches its file's story patterns, unless a
-    rendered DOM was made from it (then the DOM is the story; the shell has no text).
+    rendered DOM was made from it (then the DOM is the story; the shell has no text). A rendered
+    DOM is a story unless its document answered with an error status.
     """
     contexts = capture_contexts(con, warc_dir)
     rows = con.execute(
@@ -114,7 +115,11 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
                                         WHERE record_type = 'resource'
                                           AND url LIKE 'urn:newsarc:rendered-dom:%'
                                           AND concurrent_to IS NOT NULL))
-               OR (c.record_type = 'resource' AND c.url LIKE 'urn:newsarc:rendered-dom:%'))
+               OR (c.record_type = 'resource' AND c.url LIKE 'urn:newsarc:rendered-dom:%'
+                   -- the DOM of an error page (a 404 the browser rendered) is no story: the
+                   -- document's own response says the story is gone
+                   AND NOT EXISTS (SELECT 1 FROM captures d
+                                   WHERE d.record_id = c.concurrent_to AND d.status <> 200)))
         ORDER BY c.captured_at, c.record_id
         """
     ).fetchall()

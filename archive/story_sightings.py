@@ -161,11 +161,32 @@ def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
-    """Every <url><lastmod> of the new files' sitemaps, per crawl run (the later capture wins)."""
+    """Every <url><lastmod> of the new files' sitemaps, per crawl run (the later capture wins).
+
+    A sitemap that did not change since the last crawl is archived as a revisit (a 304, or an
+    identical payload); it still says what the lastmods were in that run, read from the
+    response it repeats, so the next run's lastmods have something to be compared with."""
     rows = con.execute(
-        "SELECT url, warc_file, warc_offset, run_id FROM captures WHERE record_type = 'response'"
-        " AND status = 200 AND content_type ILIKE '%xml%' AND run_id IS NOT NULL"
-        " AND warc_file IN (SELECT warc_file FROM new_files) ORDER BY captured_at, record_id"
+        """
+        WITH sitemaps AS (
+            SELECT record_id, url, warc_file, warc_offset, payload_digest, captured_at
+            FROM captures
+            WHERE record_type = 'response' AND status = 200 AND content_type ILIKE '%xml%'
+        ), shown AS (
+            SELECT url, warc_file, warc_offset, run_id, captured_at, record_id FROM captures
+            WHERE record_type = 'response' AND status = 200 AND content_type ILIKE '%xml%'
+              AND run_id IS NOT NULL AND warc_file IN (SELECT warc_file FROM new_files)
+            UNION ALL
+            SELECT r.url, o.warc_file, o.warc_offset, r.run_id, r.captured_at, r.record_id
+            FROM captures r JOIN sitemaps o ON o.payload_digest = r.payload_digest
+            WHERE r.record_type = 'revisit' AND r.status IN (200, 304) AND r.run_id IS NOT NULL
+              AND (r.warc_file IN (SELECT warc_file FROM new_files)
+                   OR o.warc_file IN (SELECT warc_file FROM new_files))
+            QUALIFY row_number() OVER (PARTITION BY r.record_id
+                                       ORDER BY o.captured_at, o.record_id) = 1
+        )
+        SELECT url, warc_file, warc_offset, run_id FROM shown ORDER BY captured_at, record_id
+        """
     ).fetchall()
     lastmods: dict[tuple[str, str], str] = {}
     for url, warc_file, offset, run_id in rows:

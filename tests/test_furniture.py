@@ -27,6 +27,10 @@ FURNITURE = {
     "登录 | 注册": "promo",
     "© 2026 Example Media. All rights reserved.": "credit",
     "责任编辑：张三_NB1234": "credit",
+    "By Mei Lin, Open Weights Weekly · 20 November 2026": "time",
+    "Home › Tech › AI": "label",
+    "Chips · 芯片": "label",
+    "Sponsored: Acme GPUs by the hour": "promo",
 }
 CONTENT = [
     "Claude 3.5 Sonnet",
@@ -39,6 +43,8 @@ CONTENT = [
     "美国政府于2026年11月20日宣布新规。",
     "Revenue rose 20% to $3.5 billion in 2025.",
     "第3章",
+    "OpenAI, Microsoft and Google",
+    "What changed / 有哪些变化",
 ]
 
 

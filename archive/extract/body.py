@@ -92,6 +92,8 @@ def drop_inline_furniture(tree) -> list[dict[str, str]]:
             role = furniture.line_role(text) if len(text) <= furniture.MAX_LINE else None
             if role is None and child.tag != "p" and _mostly_links(child, text):
                 role = "links"
+            if role is None and len(text) <= 2 * furniture.MAX_LINE and _asks_for_action(child):
+                role = furniture.PROMO
             if role is not None:
                 found.append({"role": role, "text": text})
                 doomed.append(child)
@@ -99,6 +101,16 @@ def drop_inline_furniture(tree) -> list[dict[str, str]]:
         if el.getparent() is not None:
             el.drop_tree()
     return [line for line in found if line["role"] != "links"]
+
+
+def _asks_for_action(el) -> bool:
+    """A short block with a button or a form, or a link whose own text is a call to action
+    ('Subscribe', 'Sign up'): a promo, whatever its text says. Article text has no buttons."""
+    if next(el.iter("button", "form", "input", "select"), None) is not None:
+        return True
+    if el.tag == "p":
+        return False  # a paragraph ending in "Read more" is still the paragraph
+    return any(furniture.line_role(a.text_content()) == furniture.PROMO for a in el.iter("a"))
 
 
 def _mostly_links(el, text: str) -> bool:
@@ -118,11 +130,16 @@ def holds_prose(el) -> bool:
 # Code and style sheets: never text in any of trafilatura's stages (JSON-LD, which its baseline
 # reads an articleBody from, stays). trafilatura copies the tree three or four times per page
 # before cleaning them out of each copy; on real pages they are much of the markup.
-_CODE = etree.XPath("//script[not(@type='application/ld+json')] | //style")
+# AMP's ad elements are ads by definition, whatever their fallback text says.
+_CODE = etree.XPath(
+    "//script[not(@type='application/ld+json')] | //style"
+    " | //amp-ad | //amp-embed | //amp-sticky-ad | //amp-auto-ads"
+)
 
 
 def drop_code(tree) -> None:
-    """Remove scripts (JSON-LD aside) and style sheets in place, keeping the text after them."""
+    """Remove scripts (JSON-LD aside), style sheets and AMP ad slots in place, keeping the text
+    after them."""
     for el in _CODE(tree):
         el.drop_tree()
 

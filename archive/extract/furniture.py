@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from .dates import RELATIVE_TIME
 
-TIME, METRIC, PROMO, CREDIT = "time", "metric", "promo", "credit"
+TIME, METRIC, PROMO, CREDIT, LABEL = "time", "metric", "promo", "credit", "label"
 
 MAX_LINE = 160  # characters: longer lines are content, whatever words they hold
 MAX_HAN = 48  # Han characters: likewise for Chinese lines
@@ -87,7 +87,7 @@ _ZH_LABELS = sorted(
 )
 _ZH_LABEL = re.compile("|".join(map(re.escape, _ZH_LABELS)))
 _BYLINE = re.compile(
-    r"\bby\s+(?:[A-Z][\w'’.-]*\s*(?:and\s+)?){1,4}"
+    r"\b[Bb]y\s+(?:[A-Z][\w'’.-]*\s*(?:and\s+)?){1,4}"
     r"|(?:作者|记者|编辑|撰文|文|图|来源)\s*[:：|/]?\s*[\u4e00-\u9fff·]{2,4}"
 )
 _SENTENCE_END = frozenset("。！？.!?")
@@ -99,6 +99,7 @@ _PROMO_START = re.compile(
     r"|download (?:our|the|now)\b|get (?:our|the) (?:app|newsletter)|follow us\b"
     r"|share (?:this|on|via)\b|read (?:more|next|the full|full)\b|continue reading\b"
     r"|click (?:here|to)\b|tap (?:here|to)\b|listen to this\b|watch (?:now|more|the video)\b"
+    r"|learn more\b|find out more\b|(?:sponsored|advertisement|promoted|partner content)\s*[:：|·-]"
     r"|start (?:your |a )?(?:free )?trial|try (?:it )?(?:for )?free"
     r"|become an? (?:member|subscriber)"
     r"|support (?:our|us|independent)\b|don'?t miss\b|never miss\b|already a subscriber"
@@ -116,7 +117,8 @@ _PROMO_LABEL = re.compile(
     r"|trending(?: now| stories)?|most (?:read|popular|viewed|shared)|popular(?: now| posts)?"
     r"|editor'?s picks?|top stories|latest news|share|share this(?: article| story)?|comments?"
     r"|广告|推广|赞助|相关(?:阅读|推荐|文章|新闻|报道|链接)?|推荐阅读|延伸阅读|猜你喜欢|热门(?:文章|推荐|新闻)?"
-    r"|热点排行|排行榜|精彩推荐|大家都在看|分享到?|登录|注册|登录\s*[|/]?\s*注册|返回顶部|上一篇|下一篇)$",
+    r"|热点排行|排行榜|精彩推荐|大家都在看|分享到?|登录|注册|登录\s*[|/]?\s*注册|返回顶部|上一篇|下一篇"
+    r"|join(?: now| us)?|订阅|关注|下载|赞助内容|广告内容)$",
     re.I,
 )
 _PROMO_ANYWHERE = re.compile(
@@ -137,7 +139,8 @@ _CREDIT = re.compile(
 
 @lru_cache(maxsize=16384)
 def line_role(text: str) -> str | None:
-    """TIME, METRIC, PROMO or CREDIT for a furniture line; None for content.
+    """TIME, METRIC, PROMO, CREDIT or LABEL (a breadcrumb, a kicker) for a furniture line; None
+    for content.
 
     Memoised: a site repeats its furniture on every page, and a page asks about a line more
     than once (body, summary and title candidates)."""
@@ -150,7 +153,22 @@ def line_role(text: str) -> str | None:
         return PROMO
     if _CREDIT.search(line) and _few_words(line, 20):
         return CREDIT
+    if _is_trail(line):
+        return LABEL
     return _counted_line(line)
+
+
+_TRAIL_SEPARATORS = re.compile(r"\s+[·›>»/|]\s+")
+
+
+def _is_trail(line: str) -> bool:
+    """A breadcrumb or a kicker: 'Home › Tech › AI', 'Chips · 芯片', a few names in a row."""
+    parts = _TRAIL_SEPARATORS.split(line)
+    if len(parts) < 2 or len(line) > 48 or any(c.isdigit() for c in line):
+        return False
+    return all(
+        (len(_HAN.findall(p)) <= 4 if _HAN.search(p) else len(p.split()) <= 2) for p in parts
+    )
 
 
 def _few_words(line: str, limit: int) -> bool:

@@ -207,11 +207,18 @@ def _read_dates(story, tree, meta: PageMetadata, captured_at, zone: tzinfo, rule
         published = published or rel_published
         updated = updated or rel_updated
     if published is None:
-        published = next(iter(find_dates(_visible_text(body_texts()), zone)), None)
+        # Footers carry copyright years and "rendered at" stamps, never the story's date.
+        published = next(iter(find_dates(_visible_text(_unfooted_texts(tree)), zone)), None)
     if published is None:
         published = htmldate_guess(tree, captured_at, zone)
     story.published_at = published
     story.updated_at = updated if updated and (not published or updated >= published) else None
+
+
+_unfooted_texts = etree.XPath(
+    "//body//text()[not(parent::script) and not(parent::style) and not(ancestor::footer)]",
+    smart_strings=False,
+)
 
 
 def _rule_date(tree, selectors, captured_at, zone):
@@ -299,11 +306,7 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"title_{lang}"))
         setattr(story, f"title_{lang}", ruled or titles[lang])
-    classed = tree.xpath("//body//*[@class]")
-    deks = [sections.text_of(el) for el in classed if _names_dek(el.get("class"))]
-    # A dek is a sentence or two; a "summary" or "lead" block holding the whole article is
-    # not one, and a furniture line (a byline, a counter) in a dek-named block is not either.
-    deks = [d for d in deks if len(d) <= MAX_DEK and not furniture.line_role(d)]
+    deks = _visible_deks(tree, {story.title_en, story.title_zh} - {None})
     descriptions = [
         ld_text(meta.json_ld, "description"),
         meta.meta.get("og:description", ""),
@@ -312,11 +315,42 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
     shown = set()
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"summary_{lang}"))
-        visible = next((d for d in deks if d and _lang(d) == lang), None)
+        visible = next(((raw, text) for raw, text in deks if _lang(text) == lang), None)
         claimed_dek = next((d for d in descriptions if d and _lang(d) == lang), None)
-        setattr(story, f"summary_{lang}", ruled or visible or claimed_dek)
-        shown.add(ruled or visible)
+        setattr(story, f"summary_{lang}", ruled or (visible and visible[1]) or claimed_dek)
+        shown.add(ruled or (visible and visible[0]))
     return shown - {None}
+
+
+_DEK_LABEL = re.compile(r"^(?:summary|standfirst|in brief|摘要|导语|导读|提要)\s*[:：]\s*", re.I)
+_DEK_PARTS = ("p", "div", "span")
+
+
+def _visible_deks(tree, titles: set[str]) -> list[tuple[str, str]]:
+    """(text as shown, text without a 'Summary:' label) of each dek the page shows: elements
+    whose class names a dek, the lines of a block holding one per language read one by one.
+
+    A page has one dek: a dek-named class that several elements share is a list of teasers
+    (a related post's excerpt), not this page's. Nor is a sentence-long "summary" block that
+    holds the whole article, a furniture line, or the headline again (a subtitle class)."""
+    named = [el for el in tree.xpath("//body//*[@class]") if _names_dek(el.get("class"))]
+    languages: dict[str, list] = {}
+    for el in named:
+        languages.setdefault(el.get("class"), []).append(_lang(sections.text_of(el)))
+    # A class holding two texts of one language marks teasers; EN + ZH is a bilingual dek.
+    teasers = {c for c, langs in languages.items() if len(langs) > len(set(langs))}
+    found = []
+    for el in named:
+        if el.get("class") in teasers or next(el.iter("li"), None) is not None:
+            continue  # a list of teasers, or of points (a TL;DR block), is no dek
+        parts = [c for c in el if isinstance(c.tag, str) and c.tag in _DEK_PARTS]
+        lines = [sections.text_of(p) for p in parts] if len(parts) >= 2 else [sections.text_of(el)]
+        for raw in lines:
+            text = _DEK_LABEL.sub("", raw)
+            shown_once = text and len(text) <= MAX_DEK and text not in titles
+            if shown_once and not furniture.line_role(text):
+                found.append((raw, text))
+    return found
 
 
 def _lang(text: str) -> str | None:

@@ -16,7 +16,9 @@ from .language import detect_language
 from .rules import select
 
 _TLDR = re.compile(
-    r"tl;?dr|key ?points|key takeaways|takeaways|highlights|要点|摘要|太长不看|划重点", re.I
+    r"tl;?dr|key ?points|key takeaways|takeaways|highlights|in brief|at a glance|the gist"
+    r"|要点|摘要|太长不看|划重点|速览|一图读懂",
+    re.I,
 )
 _FAQ = re.compile(r"\bfaq\b|frequently asked|常见问题|问答", re.I)
 _KEY_DATA = re.compile(r"key[ -]?data|key figures|by the numbers|核心数据|关键数据|数据一览", re.I)
@@ -81,10 +83,15 @@ def _kinds_named(classes: str) -> frozenset[str]:
 
 
 def _heading(el) -> str:
+    """The block's own heading: its first element when that is a heading, with any other
+    heading among its direct children (a bilingual block heads each language's list)."""
     first = next((c for c in el if isinstance(c.tag, str)), None)
-    if first is not None and first.tag in ("h1", "h2", "h3", "h4", "h5", "strong"):
-        return text_of(first)
-    return ""
+    if first is None or first.tag not in _HEADING_TAGS:
+        return ""
+    return " ".join(text_of(c) for c in el if isinstance(c.tag, str) and c.tag in _HEADING_TAGS)
+
+
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "strong")
 
 
 def read_tldr(blocks) -> dict[str, list[str]]:
