@@ -102,7 +102,7 @@ def page_fingerprint(record: dict) -> PageFingerprint:
         if name in PARAGRAPH_FIELDS:
             fingerprints.append(body_fingerprint(paragraphs[PARAGRAPH_FIELDS.index(name)]))
             continue
-        value = normalise_value(record.get(name))
+        value = normalise_value(_compared(record, name))
         empty = value in ("", [], {})
         dumped = json.dumps(value, ensure_ascii=False).encode("utf-8")
         fingerprints.append("" if empty else hashlib.sha1(dumped).hexdigest()[:16])
@@ -112,6 +112,16 @@ def page_fingerprint(record: dict) -> PageFingerprint:
     return PageFingerprint(
         has_story_text(record), filled, fingerprints, claim, digest, paragraphs
     )
+
+
+def _compared(record: dict, name: str) -> object:
+    """What is compared of a field: a title with every headline variant the page gives in
+    its language (an edit of og:title or JSON-LD alone is an edit of the title)."""
+    value = record.get(name)
+    if name in ("title_en", "title_zh") and value:
+        variants = (record.get("headlines") or {}).get(name[-2:]) or []
+        return [value, *sorted({normalise_text(v) for v in variants} - {normalise_text(value)})]
+    return value
 
 
 def page_signals(record: dict, content: str | None) -> str:

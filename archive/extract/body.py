@@ -41,6 +41,7 @@ _NEVER_NOISE = ("html", "body", "main", "article")  # the page itself, whatever 
 _COUNTER = re.compile(
     r"^[\d,.\s]+(?:[kKmMwW万])?\s*(?:views?|reads?|comments?|likes?|shares?|次?阅读|浏览|评论|点赞|人看过)?$"
 )
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 PROSE_PARAGRAPH = 150  # characters
 PROSE_PARAGRAPHS = 3
 FAST_MIN_BLOCKS = 3  # fewer blocks from the fast path: run trafilatura's full cascade
@@ -103,21 +104,68 @@ def drop_inline_furniture(tree) -> list[dict[str, str]]:
     return [line for line in found if line["role"] != "links"]
 
 
+# Lists of teasers anywhere on the page: a list of three or more items, or a block with three
+# or more links among its children or grandchildren (related, trending, "more from" boxes).
+_LINK_LISTS = etree.XPath(
+    "//body//ul[count(li) >= 3] | //body//ol[count(li) >= 3]"
+    " | //body//*[count(a) >= 3] | //body//*[count(*/a) >= 3]"
+)
+
+
+def drop_link_lists(tree) -> None:
+    """Remove, in place, the blocks whose text is mostly link text (teasers of other stories,
+    menus), wherever they are: trafilatura keeps such a list when it sits inside the article's
+    container, and a related list reshuffled per request then moves the body. A block that
+    holds prose is kept, whatever its links."""
+    doomed = []
+    for el in _LINK_LISTS(tree):
+        if el.tag in _NEVER_NOISE or el.tag == "p":
+            continue
+        text = " ".join(el.text_content().split())
+        if text and _mostly_links(el, text) and not holds_prose(el):
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
 def _asks_for_action(el) -> bool:
     """A short block with a button or a form, or a link whose own text is a call to action
     ('Subscribe', 'Sign up'): a promo, whatever its text says. Article text has no buttons."""
     if next(el.iter("button", "form", "input", "select"), None) is not None:
         return True
+    links = list(el.iter("a"))
     if el.tag == "p":
-        return False  # a paragraph ending in "Read more" is still the paragraph
-    return any(furniture.line_role(a.text_content()) == furniture.PROMO for a in el.iter("a"))
+        # A paragraph is a promo only when it ends with its call to action ("... Subscribe");
+        # one with a "Read more" link inside its prose is still the paragraph.
+        last = links[-1] if links else None
+        return (
+            last is not None
+            and not (last.tail or "").strip()
+            and last.getparent() is el
+            and furniture.line_role(last.text_content()) == furniture.PROMO
+            and len(_text(el)) <= furniture.MAX_LINE
+        )
+    return any(furniture.line_role(a.text_content()) == furniture.PROMO for a in links)
+
+
+def _text(el) -> str:
+    return " ".join(el.text_content().split())
 
 
 def _mostly_links(el, text: str) -> bool:
+    """Mostly link text, and not a line of prose besides: a container whose navigation
+    dwarfs the article in it is still the article's container."""
     links = [" ".join(a.text_content().split()) for a in el.iter("a")]
     if len(links) < 2:
         return False
-    return sum(len(t) for t in links) >= LINK_SHARE * len(text)
+    linked = sum(len(t) for t in links)
+    # Ranks and counts beside the links ("1. <a>…</a> 18.1万") are not text of their own.
+    unlinked = len(_NOT_WORDS.sub("", text)) - len(_NOT_WORDS.sub("", "".join(links)))
+    return linked >= LINK_SHARE * (linked + max(0, unlinked)) and unlinked < PROSE_PARAGRAPH
+
+
+_NOT_WORDS = re.compile(r"[\d\W_万千亿]+")
 
 
 def holds_prose(el) -> bool:
@@ -162,18 +210,122 @@ def main_text(tree, url: str | None = None, dense_script: bool = False) -> list[
         return []
     # Text loose in <main> (trafilatura leaves a paragraph without <p> as the tail of the
     # heading before it) is a paragraph of its own.
-    paragraphs = [_squash(main.text)]
-    for el in main:
+    paragraphs = [p for p in _blocks(main) if p]
+    if _undivided(paragraphs):
+        return text_blocks(tree) or paragraphs
+    return with_continuations(tree, paragraphs)
+
+
+_PARAGRAPH_STARTING = etree.XPath("(//body//p[starts-with(normalize-space(.), $start)])[1]")
+_SAME_CONTAINERS = etree.XPath("//body//*[local-name() = $tag][@class = $cls]")
+CONTINUATION_START = 60  # characters of a paragraph that find it in the page
+
+
+def with_continuations(tree, paragraphs: list[str]) -> list[str]:
+    """The paragraphs, with those of the article's continuation blocks that trafilatura left
+    out: templates cut a long story into several containers of one class between ad slots
+    (`div.article__body` three times), and trafilatura keeps only the first. Found from the
+    container of the first long paragraph it kept; other content is never added."""
+    first = next((p for p in paragraphs if len(p) >= PROSE_PARAGRAPH), None)
+    if first is None:
+        return paragraphs
+    try:
+        found = _PARAGRAPH_STARTING(tree, start=first[:CONTINUATION_START])
+    except ValueError:  # lxml refuses control characters in an XPath value
+        return paragraphs
+    container = found[0].getparent() if found else None
+    cls = container.get("class") if container is not None else None
+    if not cls:
+        return paragraphs
+    containers = _SAME_CONTAINERS(tree, tag=container.tag, cls=cls)
+    if len(containers) < 2:
+        return paragraphs
+    known, before, after = set(paragraphs), [], []
+    side = before
+    for block in containers:
+        if block is container:
+            side = after
+            continue
+        for p in block.iterchildren("p"):
+            text = _squash(p.text_content())
+            if text and text not in known:
+                known.add(text)
+                side.append(text)
+    return before + paragraphs + after
+
+
+def _blocks(container) -> list[str]:
+    """The text of trafilatura's blocks in order; a quote holding paragraphs of its own (a
+    page whose story sits in a <blockquote>) gives them one by one."""
+    paragraphs = [_squash(container.text)]
+    for el in container:
         if el.tag == "head" and is_section_label(_clean(el)):
             pass
         elif el.tag == "list":
             paragraphs.extend(_clean(item) for item in el.iter("item"))
         elif el.tag == "table":
             paragraphs.extend(" | ".join(map(_clean, row)) for row in el.iter("row"))
+        elif el.tag == "quote" and any(c.tag in _QUOTED_BLOCKS for c in el):
+            paragraphs.extend(_blocks(el))
         else:
-            paragraphs.append(_clean(el))
+            paragraphs.extend(_lines(el))
         paragraphs.append(_squash(el.tail))
-    return [p for p in paragraphs if p]
+    return paragraphs
+
+
+_QUOTED_BLOCKS = {"p", "list", "head", "quote", "table"}
+LONG_BLOCK = 300  # characters: a block this long made of <br>-separated lines is paragraphs
+UNDIVIDED = 1500  # characters in one block with no structure: an extractor's fallback dump
+TOO_LITTLE = 120  # characters of main text: the extractor found next to nothing
+
+
+def _lines(el) -> list[str]:
+    """A block's text: one line, or one per <br> when a long block is made of lines (article
+    text in one <div> with <br>s between paragraphs, as older CMSs write it)."""
+    if el.find(".//lb") is None or len("".join(el.itertext())) < LONG_BLOCK:
+        return [_clean(el)]
+    for lb in el.iter("lb"):
+        lb.tail = "\n" + (lb.tail or "")
+    return [_squash(line) for line in "".join(el.itertext()).split("\n")]
+
+
+def _undivided(paragraphs: list[str]) -> bool:
+    """trafilatura found next to nothing, or one undivided dump of the page's text."""
+    total = sum(len(p) for p in paragraphs)
+    return total < TOO_LITTLE or (len(paragraphs) == 1 and total > UNDIVIDED)
+
+
+_BLOCK_TAGS = {"p", "div", "section", "article", "td", "li", "blockquote", "dd", "main", "body",
+               "ul", "ol", "table", "tbody", "tr", "form", "header", "footer", "nav", "aside",
+               "h1", "h2", "h3", "h4", "h5", "h6", "figure", "center"}  # fmt: skip
+_OUTSIDE_TEXT = {"nav", "header", "footer", "aside", "select", "button", "h1"}
+MIN_BLOCK_HAN, MIN_BLOCK_CHARS = 15, 60
+# Over the whole document: a page with a second <html> element (seen on a government site) has
+# its article there, where walking the first root's descendants never goes.
+_LEAF_CANDIDATES = etree.XPath(
+    " | ".join(
+        f"//{tag}"
+        for tag in sorted(_BLOCK_TAGS - {"body", "main", "ul", "ol", "table", "tbody", "tr"})
+    )
+)
+
+
+def text_blocks(tree) -> list[str]:
+    """The page's text blocks, in order, where trafilatura found nothing usable: each element
+    holding only inline content (text, spans, links, <br>s) with a line of prose in it, outside
+    navigation, headers and footers, whatever the tags (WeChat's <section>s, a portal's bare
+    <p>s). A fallback for pages no extractor reads, not a rival to trafilatura."""
+    found = []
+    for el in _LEAF_CANDIDATES(tree):
+        if any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el):
+            continue  # not a leaf block: its own blocks are read instead
+        if any(a.tag in _OUTSIDE_TEXT for a in el.iterancestors()) or el.tag in _OUTSIDE_TEXT:
+            continue
+        text = _squash(el.text_content())
+        han = len(_HAN.findall(text))
+        if han >= MIN_BLOCK_HAN or (not han and len(text) >= MIN_BLOCK_CHARS):
+            found.append(text)
+    return found
 
 
 def _extracted_main(tree, url: str | None, dense_script: bool, fast: bool):

@@ -46,7 +46,7 @@ _ZH_UNITS = {"秒": "seconds", "分钟": "minutes", "分": "minutes", "小时": 
 _EN_AGO = re.compile(
     r"\b(?P<n>\d+|an?|one)\s*(?P<unit>"
     + "|".join(sorted(_EN_UNITS, key=len, reverse=True))
-    + r")\.?\s+ago\b",
+    + r")\.?\s+ago(?!(?-i:[a-z]))",
     re.I,
 )
 _ZH_AGO = re.compile(

@@ -39,6 +39,8 @@ _TIMES = re.compile(
         (
             RELATIVE_TIME.pattern,
             r"\b(?:yesterday|today|tonight|last (?:week|month|year)|this (?:morning|week))\b",
+            # "2h", "1d", "45 min": a byline's compact age
+            r"(?<![\w.])\d{1,3}\s?(?:s|m|mins?|h|hrs?|d|w|wk|mo|y|yr)(?![\w])",
             r"昨天|今天|前天|今日|昨日|刚刚|刚才|上午|下午|凌晨|晚间|早间|周[一二三四五六日天]|星期[一二三四五六日天]",
             # 2026-11-21, 2026/11/21 09:12:30, 2026年11月21日 09:12, 11月21日, 11-21 09:12
             r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?",
@@ -81,7 +83,8 @@ _ZH_LABELS = sorted(
     """更新于 更新时间 最后更新 更新 发布于 发布时间 发布 发表于 发表 时间 日期 来源 阅读量 阅读数
     阅读 浏览量 浏览 条评论 评论数 评论 跟帖 人参与 参与 点赞数 点赞 赞 分享 转发 收藏 在看 热度
     质量 影响力 重要性 人气 人看过 观看 播放 次 人 条 篇 万 亿 约 字 分钟 预计 阅读时间 作者 记者
-    编辑 责任编辑 撰文 北京时间 直播 正在 实时 新 排名 第 名 位 分 于""".split(),
+    编辑 责任编辑 撰文 北京时间 直播 正在 实时 新 排名 第 名 位 分 于 评分 人评价 评价 影响 热度值
+    得分 指数 分数 星 数 量 值""".split(),
     key=len,
     reverse=True,
 )
@@ -91,6 +94,11 @@ _BYLINE = re.compile(
     r"|(?:作者|记者|编辑|撰文|文|图|来源)\s*[:：|/]?\s*[\u4e00-\u9fff·]{2,4}"
 )
 _SENTENCE_END = frozenset("。！？.!?")
+_TIME_LABELS_ONLY = re.compile(
+    r"(?:\s*(?:(?:last\s+)?(?:updated|modified|edited)|posted|published|first published"
+    r"|(?:更新|发布|发表|修改)(?:于|时间)?|时间|日期)\s*(?:on|at)?\s*[:：·|/]?\s*)+",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*|[\u3400-\u9fff]+")
 
 # -- calls to action and credits ---------------------------------------------------------------
@@ -99,13 +107,15 @@ _PROMO_START = re.compile(
     r"|download (?:our|the|now)\b|get (?:our|the) (?:app|newsletter)|follow us\b"
     r"|share (?:this|on|via)\b|read (?:more|next|the full|full)\b|continue reading\b"
     r"|click (?:here|to)\b|tap (?:here|to)\b|listen to this\b|watch (?:now|more|the video)\b"
-    r"|learn more\b|find out more\b|(?:sponsored|advertisement|promoted|partner content)\s*[:：|·-]"
+    r"|learn more\b|find out more\b|(?:sponsored|advertisement|promoted|partner content)\b"
+    r"|(?:广告|推广|赞助)\s|enjoy(?:ed|ing)? (?:this|the) (?:story|article)|support (?:our|us)\b"
     r"|start (?:your |a )?(?:free )?trial|try (?:it )?(?:for )?free"
     r"|become an? (?:member|subscriber)"
     r"|support (?:our|us|independent)\b|don'?t miss\b|never miss\b|already a subscriber"
     r"|have a (?:news )?tip|got a tip|unlock\b|upgrade (?:now|to)\b|story continues below"
     r"|(?:related|recommended|see also|also read|more from|more on this|editor'?s picks?"
-    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|popular (?:now|posts|stories))"
+    r"|most (?:read|popular|viewed|shared)|trending(?: now)?|popular (?:now|posts|stories)"
+    r"|延伸阅读|相关阅读|推荐阅读|相关新闻|相关链接|相关报道|猜你喜欢|阅读更多)"
     r"\s*[:：])",
     re.I,
 )
@@ -118,20 +128,26 @@ _PROMO_LABEL = re.compile(
     r"|editor'?s picks?|top stories|latest news|share|share this(?: article| story)?|comments?"
     r"|广告|推广|赞助|相关(?:阅读|推荐|文章|新闻|报道|链接)?|推荐阅读|延伸阅读|猜你喜欢|热门(?:文章|推荐|新闻)?"
     r"|热点排行|排行榜|精彩推荐|大家都在看|分享到?|登录|注册|登录\s*[|/]?\s*注册|返回顶部|上一篇|下一篇"
-    r"|join(?: now| us)?|订阅|关注|下载|赞助内容|广告内容)$",
+    r"|join(?: now| us)?|订阅|关注|下载|赞助内容|广告内容|contribute|donate|get tickets|play"
+    r"|register(?: now)?|buy now|shop now|了解详情|立即报名|报名|打开|查看详情)$",
     re.I,
 )
 _PROMO_ANYWHERE = re.compile(
     r"newsletter|in your inbox|app store|google play|free trial|\bsubscribe\b.*\b(?:you|your|our)\b"
     r"|\b(?:you|your|our)\b.*\bsubscribe\b|下载\s*(?:app|客户端)|打开\s*(?:app|客户端)|扫码|扫描二维码"
     r"|关注(?:我们|公众号|微信|官方)|点击(?:关注|订阅|下载|查看|阅读|进入)|阅读原文|阅读全文|长按识别"
-    r"|更多精彩|立即(?:下载|订阅|注册|登录|购买|体验)|免费试用|开通会员|加入会员|订阅(?:我们|本刊|频道)",
+    r"|更多精彩|立即(?:下载|订阅|注册|登录|购买|体验|报名)|免费试用|开通会员|加入会员|订阅(?:我们|本刊|频道)"
+    r"|\b(?:sign|log) in to\b|independent journalism|make a (?:contribution|donation)"
+    r"|注册即送|注册领取|快捷登录|请登录|登录后(?:查看|阅读|评论|参与|领取)"
+    r"|^【(?:活动|广告|推广|赞助)】|报名开启|名额有限",
     re.I,
 )
 _CREDIT = re.compile(
     r"^(?:©|\(c\)|copyright\b|all rights reserved|版权(?:所有|声明)|未经(?:授权|许可)"
     r"|本文(?:来源|转载|系|为)|来源\s*[:：]|source\s*[:：]|责任编辑|编辑\s*[:：]|原标题\s*[:：]"
     r"|图片来源|图\s*[:：]|photo(?: credit)?\s*[:：]|image(?: credit)?\s*[:：]|credit\s*[:：]"
+    r"|editor\s*[:：]|(?:edited|reporting|additional reporting|photo|photos) by\b"
+    r"|主办单位|承办单位|运行维护|网站标识码|[京沪粤浙苏]?ICP[备证]|公网安备"
     r"|(?:getty images|ap photo|afp|reuters|xinhua)\b)"
     r"|all rights reserved|版权所有|©",
     re.I,
@@ -153,12 +169,33 @@ def line_role(text: str) -> str | None:
         return PROMO
     if _CREDIT.search(line) and _few_words(line, 20):
         return CREDIT
-    if _is_trail(line):
+    if _is_trail(line) or _LONE_WORD.fullmatch(line):
         return LABEL
-    return _counted_line(line)
+    if _ADDRESS.fullmatch(line):
+        return CREDIT  # a bare URL or e-mail address: a link's target, or a contact
+    return _counted_line(line) or _furniture_segments(line)
 
 
+_SEGMENT_SEPARATORS = re.compile(r"\s*[|·•｜]\s*|\s{2,}|　")
+
+
+def _furniture_segments(line: str) -> str | None:
+    """A line of several furniture pieces side by side ('发布于 | 来源：界面新闻', a menu):
+    furniture when every piece is furniture of its own."""
+    parts = [p for p in _SEGMENT_SEPARATORS.split(line) if p]
+    if len(parts) < 2:
+        return None
+    roles = [line_role(p) for p in parts]
+    if not all(roles):
+        return None
+    return TIME if TIME in roles else roles[0]
+
+
+# One word alone on a line, a menu's or a box's label ("Categorias", "Share", "相关"): no
+# sentence, so never an edit's place.
+_LONE_WORD = re.compile(r"[A-Za-zÀ-ÿ]{1,24}|[\u4e00-\u9fff]{1,4}")
 _TRAIL_SEPARATORS = re.compile(r"\s+[·›>»/|]\s+")
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|@\w{2,30}", re.I)
 
 
 def _is_trail(line: str) -> bool:
@@ -180,7 +217,9 @@ def _counted_line(line: str) -> str | None:
     rest, times = _TIMES.subn(" ", line)
     rest, numbers = _NUMBER.subn(" ", rest)
     if not times and not numbers:
-        return None
+        # The label of a time shown elsewhere ("Posted", "Last updated", "发布于"): the time
+        # itself was another element.
+        return TIME if _TIME_LABELS_ONLY.fullmatch(line) else None
     rest = _BYLINE.sub(" ", rest)
     rest = _ZH_LABEL.sub(" ", rest)
     words = [w for w in _WORD.findall(rest) if w.lower().strip(".'’-") not in _EN_LABELS]
@@ -263,29 +302,45 @@ def _metric_name(label: str) -> str:
 # decide versions then leave out the values that move by themselves, wherever they stand:
 # relative times with their label and byline, and counts or scores with their label.
 _LIVE_TIME = re.compile(
-    r"(?:\bby\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s*[·|•,–—-]?\s*)?"
+    r"(?:(?:\b|(?<=[a-z])(?=B))[Bb][Yy]\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+    r"\s*[·|•,–—/-]?\s*)?"
     r"(?:(?:last\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?\s*[:：]?\s*"
     r"|(?:更新|发布|发表)(?:于|时间)?\s*[:：]?\s*)?"
-    rf"(?:{RELATIVE_TIME.pattern})",
+    rf"(?:{RELATIVE_TIME.pattern}"
+    r"|(?:\byesterday\b|\btoday\b|昨天|今天|前天)(?:\s*(?:at\s*)?\d{1,2}:\d{2})?)"
+    r"|©\s*(?:\d{4}\s*[-–]\s*)?\d{4}"
+    # a time shown with its label ("Updated Nov. 21, 2026 9:12", "更新于 2026/11/22 04:51")
+    r"|(?:(?:last\s+)?(?:updated|published|posted|modified)|(?:更新|发布|发表)(?:于|时间))"
+    r"\s*(?:on|at)?\s*[:：]?\s*"
+    r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})"
+    r"(?:\s*(?:at\s*)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+    # a credit run into the text ("Source: Tech Desk", "责任编辑：王磊")
+    r"|(?:\bsource|\beditor|责任编辑|编辑|来源)\s*[:：]\s*"
+    r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?|[a-z]+(?:\s+[a-z]+)?|[\u4e00-\u9fff]{1,8})",
     re.I,
 )
 _COUNT_WORDS = (
     r"views?|reads?|readers|comments?|replies|likes?|shares?|reactions|claps|votes|watching"
     r"|viewers|人看过|人参与|人在看|次阅读|次浏览|阅读量?|浏览量?|评论|跟帖|点赞|分享|转发|收藏|在看"
 )
-_SCORE_WORDS = r"hot|quality|impact|score|rating|热度|质量|影响力|人气"
+_SCORE_WORDS = r"hot|quality|impact|score|rating|热度|质量|影响力?|人气|评分|得分|指数"
 _LIVE_COUNT = re.compile(
-    rf"\d[\d,.]*\s*(?:[kKmMwW万亿](?![A-Za-z]))?\+?\s*(?:{_COUNT_WORDS})\b"
-    rf"|(?<![A-Za-z])(?:{_COUNT_WORDS}|{_SCORE_WORDS})\s*[:：(（]?\s*\d[\d,.]*"
-    r"\s*(?:[kKmMwW万亿](?![A-Za-z]))?\+?[)）]?",
+    rf"\d[\d,.]*\s*(?:[kKmMwW万亿](?![A-Za-z]))?\+?\s*人?\s*次?\s*(?:{_COUNT_WORDS}|评价)\b"
+    rf"|(?<![A-Za-z])(?:{_COUNT_WORDS}|{_SCORE_WORDS})(?:数|量|值)?\s*[:：(（]?\s*\d[\d,.]*"
+    r"(?![\d,.]*\s*[年月日号点时])"  # "阅读：5月20日…" is a headline's date, no count
+    r"\s*(?:[kKmMwW万亿](?![A-Za-z]))?\+?[)）]?"
+    # a count behind an icon: "👍 1,118", "↗ 144", "💬 23"
+    r"|[\u2190-\u21ff\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?\s*\d[\d,.]*"
+    r"\s*(?:[kKmMwW万亿](?![A-Za-z]))?",
     re.I,
 )
+_LIVE_HINT = re.compile(r"\d|ago|刚|昨天|今天|前天|yesterday|today|[:：©]", re.I)
 _AFTER_MASK = re.compile(r"^[\s·|•,–—-]+|(?<=\s)[·|•,–—-]+(?=\s)|[\s·|•,–—-]+$")
 
 
 def without_live_values(text: str) -> str:
     """The text with relative times and counts taken out (for fingerprints only)."""
-    if not any(c.isdigit() for c in text) and not RELATIVE_TIME.search(text):
+    if not _LIVE_HINT.search(text):
         return text
     masked = _LIVE_COUNT.sub(" ", _LIVE_TIME.sub(" ", text))
     if masked == text:

@@ -31,7 +31,7 @@ from .decode import decode_html
 from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
 from .rules import ExtractRules, normalise_rules, select
-from .titles import read_titles
+from .titles import headline_variants, read_titles
 
 _names_dek = holds_word(
     ("dek", "deck", "standfirst", "summary", "subtitle", "subhead", "lead", "excerpt")
@@ -78,6 +78,9 @@ class ExtractedStory:
     scores: dict[str, int | float] = field(default_factory=dict)
     key_data: list[list[str]] = field(default_factory=list)
     faq: list[dict[str, str]] = field(default_factory=list)
+    # Every headline the page gives, per language ({"en": [...], "zh": [...]}): the title, the
+    # claims (JSON-LD, og, <title>) and the first h1; the title's fingerprint covers them all.
+    headlines: dict[str, list[str]] = field(default_factory=dict)
     # Lines of the page that are furniture, not content ({"role": "time"|"metric"|"promo"|
     # "credit", "text": ...}): kept so a reader can see what was left out, never compared.
     furniture: list[dict[str, str]] = field(default_factory=list)
@@ -94,6 +97,7 @@ class ExtractedStory:
         data["key_data"] = [list(row) for row in self.key_data]
         data["faq"] = [dict(entry) for entry in self.faq]
         data["furniture"] = [dict(entry) for entry in self.furniture]
+        data["headlines"] = {lang: list(texts) for lang, texts in self.headlines.items()}
         for key in ("published_at", "updated_at"):
             if data[key] is not None:
                 data[key] = data[key].isoformat().replace("+00:00", "Z")
@@ -128,6 +132,7 @@ def extract(
     story.tags = _tags(tree, meta, rules_by_field.get("tags"))
     body.drop_noise(tree, rules_by_field.get("drop"))
     body.drop_code(tree)
+    body.drop_link_lists(tree)
     inline = body.drop_inline_furniture(tree)
     if "body" in rules_by_field:
         paragraphs = body.body_from_selectors(tree, rules_by_field["body"])
@@ -306,6 +311,8 @@ def _read_titles_and_summaries(story, tree, meta: PageMetadata, rules) -> set[st
     for lang in ("en", "zh"):
         ruled = _first_text(tree, rules.get(f"title_{lang}"))
         setattr(story, f"title_{lang}", ruled or titles[lang])
+        titles[lang] = getattr(story, f"title_{lang}")
+    story.headlines = headline_variants(tree, meta, story.url, titles)
     deks = _visible_deks(tree, {story.title_en, story.title_zh} - {None})
     descriptions = [
         ld_text(meta.json_ld, "description"),
@@ -385,7 +392,8 @@ def _without_known_fields(
     A summary taken from a meta description is not a dek: sites often reuse the article's
     first paragraph as their description, and that paragraph stays in the body. A page whose
     only text is its "summary" (an aggregator's story card) keeps that text as its body."""
-    known = {story.title_en, story.title_zh, *story.tldr_en, *story.tldr_zh}
+    headlines = [h for variants in story.headlines.values() for h in variants]
+    known = {story.title_en, story.title_zh, *headlines, *story.tldr_en, *story.tldr_zh}
     kept = [p for p in paragraphs if p not in known]
     return [p for p in kept if p not in deks] or kept
 

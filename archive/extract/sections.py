@@ -33,6 +33,13 @@ def text_of(element) -> str:
 
 KINDS = ("tldr", "faq", "key_data", "scores")
 _PATTERNS = {"tldr": _TLDR, "faq": _FAQ, "key_data": _KEY_DATA}
+# Headings say more than class names: a list headed "The short version" or "Summary" is a
+# TL;DR, while a class named "summary" is as often a dek.
+_TLDR_HEADING = re.compile(
+    _TLDR.pattern + r"|short version|in short|quick (?:take|read)|\bsummary\b|核心|概要|一分钟",
+    re.I,
+)
+_HEADING_PATTERNS = {**_PATTERNS, "tldr": _TLDR_HEADING}
 
 
 def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, list]:
@@ -65,7 +72,12 @@ def find_blocks(tree, rules: dict[str, list[str]] | None = None) -> dict[str, li
                 hit = True
             else:
                 heading = _heading(el) if heading is None else heading
-                hit = bool(heading) and bool(_PATTERNS[kind].search(heading))
+                hit = bool(heading) and bool(_HEADING_PATTERNS[kind].search(heading))
+            if not hit and kind == "tldr" and el.tag in _LISTS:
+                label = _label_of(el)
+                if label is not None:
+                    found[kind].append(label)  # "划重点：" then the list, loose in the article
+                    hit = True
             if hit:
                 found[kind].append(el)
                 taken[kind].add(el)
@@ -82,16 +94,37 @@ def _kinds_named(classes: str) -> frozenset[str]:
     return frozenset(named | ({"scores"} if _SCORES.search(classes) else set()))
 
 
+def _label_of(listing):
+    """The short line right before a list, when it names a TL;DR ('划重点：', 'Key points:')."""
+    label = listing.getprevious()
+    while label is not None and not isinstance(label.tag, str):
+        label = label.getprevious()
+    if label is None or label.tag in _BLOCKS or len(label) > 2:
+        return None
+    text = text_of(label)
+    return label if len(text) <= 40 and _TLDR_HEADING.search(text) else None
+
+
 def _heading(el) -> str:
-    """The block's own heading: its first element when that is a heading, with any other
-    heading among its direct children (a bilingual block heads each language's list)."""
+    """The block's own heading: its first element when that is a heading (or a short line
+    heading a list: templates set headings in a <div> or <p> too), with any other heading among
+    its direct children (a bilingual block heads each language's list)."""
     first = next((c for c in el if isinstance(c.tag, str)), None)
-    if first is None or first.tag not in _HEADING_TAGS:
+    if first is None:
         return ""
+    if first.tag not in _HEADING_TAGS:
+        # A label and its list, nothing else: "划重点：" before a list inside the article's own
+        # container heads the list, not the container.
+        rest = [c for c in el if isinstance(c.tag, str) and c is not first]
+        if len(first) > 2 or not rest or len(rest) > 3 or any(c.tag not in _LISTS for c in rest):
+            return ""
+        text = text_of(first)
+        return text if len(text) <= 40 else ""
     return " ".join(text_of(c) for c in el if isinstance(c.tag, str) and c.tag in _HEADING_TAGS)
 
 
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "strong")
+_LISTS = ("ul", "ol")
 
 
 def read_tldr(blocks) -> dict[str, list[str]]:

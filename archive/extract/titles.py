@@ -18,7 +18,7 @@ from .language import NEEDS_MODEL, detect_language, script_language
 from .metadata import PageMetadata, ld_text
 
 LANGS = ("en", "zh")
-TITLE_SEPARATORS = re.compile(r"\s+[|｜–—_-]\s+|_")
+TITLE_SEPARATORS = re.compile(r"\s+[–—-]\s+|\s*[|｜_]\s*")
 _PART_SEPARATORS = re.compile(r"\s*(?:\n|\s/\s|\s?[|｜]\s?)\s*")
 _HEADINGS = "//body//h1 | //body//h2"
 _DOMAIN = re.compile(r"\w\.[a-z]{2,}\b", re.I)
@@ -30,7 +30,7 @@ def read_titles(tree, meta: PageMetadata, url: str) -> dict[str, str | None]:
     """{"en": ..., "zh": ...}: per language, a visible heading that a claim confirms; else a
     claim; else the heading beside the other language's title; else, when the page's claims
     were only its site's name (or there were none), its first h1 in that language."""
-    english_page = meta.html_lang.lower().startswith("en")
+    english_page = _english_page(meta)
 
     def lang_of(text: str) -> str | None:
         return title_language(text, english_page)
@@ -77,6 +77,48 @@ def read_titles(tree, meta: PageMetadata, url: str) -> dict[str, str | None]:
             near = headings[max(0, anchors[other] - 1) : anchors[other] + 2]
             titles[lang] = next((p for _, ps in near for p in ps if lang_of(p) == lang), None)
     return titles
+
+
+def headline_variants(tree, meta: PageMetadata, url: str, titles: dict) -> dict[str, list[str]]:
+    """Every headline the page gives per language: the title read, each claim (JSON-LD, og,
+    twitter, the whole `<title>` less the site's name), the first h1 and any heading that
+    reads like a claim. An edit of any one of them is an edit of the title, though only one is
+    shown as the title."""
+    english_page = _english_page(meta)
+    sites = site_names(tree, meta, url)
+    claims = [
+        ld_text(meta.json_ld, "headline"),
+        ld_text(meta.json_ld, "alternativeHeadline"),
+        meta.meta.get("og:title", ""),
+        meta.meta.get("twitter:title", ""),
+        " - ".join(p for p in TITLE_SEPARATORS.split(meta.title_tag) if not _is_site(p, sites)),
+    ]
+    headings = [_heading_text(h) for h in tree.xpath(_HEADINGS)]
+    first_h1 = next((_heading_text(h) for h in tree.xpath("//body//h1")[:1]), "")
+    claimed_words = [_words(c) for c in claims if c]
+    alike = [h for h in headings if any(_alike(_words(h), w) for w in claimed_words)]
+    found: dict[str, list[str]] = {lang: [] for lang in LANGS}
+    for text in (*claims, first_h1, *alike):
+        for part in language_parts(text):
+            lang = title_language(part, english_page)
+            if lang in found and _is_headline(part, sites) and part not in found[lang]:
+                found[lang].append(part)
+    for lang in LANGS:
+        if titles.get(lang) and titles[lang] not in found[lang]:
+            found[lang].insert(0, titles[lang])
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORDS.findall(text.lower()))
+
+
+def _alike(words: set[str], claimed: set[str]) -> bool:
+    """Most words shared: the visible headline beside a claim it was edited away from."""
+    return bool(words) and len(words & claimed) >= 0.6 * max(len(words), len(claimed))
+
+
+_WORDS = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
 
 
 def _title_tag_claims(title: str, lang_of) -> list[str]:
@@ -203,3 +245,10 @@ def _key(text: str) -> str:
 def _same_title(heading: str, claimed: str) -> bool:
     return bool(heading) and (heading in claimed or claimed in heading)
 
+
+
+def _english_page(meta: PageMetadata) -> bool:
+    """The page says it is English, or says nothing: a Latin-script headline on a page that
+    names no language is read as English rather than lost to a short-text misreading."""
+    lang = meta.html_lang.lower()
+    return lang.startswith("en") or not lang
