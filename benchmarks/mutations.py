@@ -193,13 +193,29 @@ def anatomy(doc: etree._Element, page: Page) -> Anatomy:
 
 
 def _off_article(element: etree._Element) -> bool:
-    return any(a.tag in _OFF_ARTICLE for a in element.iterancestors())
+    return any(
+        a.tag in _OFF_ARTICLE or _EMBED.search(f"{a.get('class', '')} {a.get('id', '')}")
+        for a in element.iterancestors()
+    )
+
+
+# Posts of other services embedded in a story (a tweet, an Instagram post) and captions: the
+# ground truth counts their text, but a newsroom's edit of its story never rewrites them.
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+_EMBED = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|caption", re.I)
 
 
 def _main_paragraphs(doc: etree._Element, page: Page) -> list[etree._Element]:
     """English: <p>s of 80+ characters whose text is in the ground-truth body. Chinese (no
-    ground truth): <p>s of 30+ Han characters under the parent that holds most of them."""
-    candidates = [p for p in doc.iter("p") if not _off_article(p)]
+    ground truth): <p>s of 30+ Han characters under the parent that holds most of them.
+    Neither in an embedded post or a caption, nor a text the page shows twice (a TL;DR that
+    repeats a paragraph): removing that paragraph would leave its text on the page."""
+    shown = normalise(" ".join(_VISIBLE_TEXT(doc)))
+    candidates = [
+        p
+        for p in doc.iter("p")
+        if not _off_article(p) and shown.count(normalise(p.text_content())[:120]) < 2
+    ]
     if page.lang == "en":
         truth = normalise(page.truth)
         return [
