@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from archive.extract.furniture import without_live_values
+from archive.extract.live_values import without_live_values
 
 CONTENT_FIELDS = (
     "title_en", "title_zh", "summary_en", "summary_zh", "tldr_en", "tldr_zh",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive.extract.furniture import line_role, read_metrics, without_live_values
+from archive.extract.furniture import line_role, read_metrics
+from archive.extract.live_values import without_live_values
 
 FURNITURE = {
     "Updated 3h ago · 更新于 3小时前": "time",
@@ -31,6 +32,9 @@ FURNITURE = {
     "Home › Tech › AI": "label",
     "Chips · 芯片": "label",
     "Sponsored: Acme GPUs by the hour": "promo",
+    "发布于 来源：界面新闻": "time",
+    "Published 2026-11-20T10:50Z Updated 2026-11-21T05:08Z": "time",
+    "https://www.gov.cn/ 2026-11-21 00:25": "time",
 }
 CONTENT = [
     "Claude 3.5 Sonnet",
@@ -45,6 +49,7 @@ CONTENT = [
     "第3章",
     "OpenAI, Microsoft and Google",
     "What changed / 有哪些变化",
+    "OpenAI 发布 GPT-5 模型",
 ]
 
 

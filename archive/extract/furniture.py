@@ -20,7 +20,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .dates import RELATIVE_TIME, may_hold_relative_time
+from .dates import RELATIVE_TIME
 
 TIME, METRIC, PROMO, CREDIT, LABEL = "time", "metric", "promo", "credit", "label"
 
@@ -43,6 +43,8 @@ _TIMES = re.compile(
             r"(?<![\w.])\d{1,3}\s?(?:s|m|mins?|h|hrs?|d|w|wk|mo|y|yr)(?![\w])",
             r"昨天|今天|前天|今日|昨日|刚刚|刚才|上午|下午|凌晨|晚间|早间|周[一二三四五六日天]|星期[一二三四五六日天]",
             # 2026-11-21, 2026/11/21 09:12:30, 2026年11月21日 09:12, 11月21日, 11-21 09:12
+            # 2026-11-20T10:50:00Z, the machine form some templates show as it is
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
             r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?",
             r"(?<![\d.])\d{1,2}\s*[-/]\s*\d{1,2}(?![\d.])|\d{1,2}\s*月\s*\d{1,2}\s*日?",
             # Nov. 21, 2026 / 21 November 2026 / November 2026
@@ -169,6 +171,8 @@ def line_role(text: str) -> str | None:
         return PROMO
     if _CREDIT.search(line) and _few_words(line, 20):
         return CREDIT
+    if _TIME_LABELS_ONLY.fullmatch(line):
+        return TIME  # the label of a time shown elsewhere ("Posted", "发布于")
     if _is_trail(line) or _LONE_WORD.fullmatch(line):
         return LABEL
     if _ADDRESS.fullmatch(line):
@@ -183,10 +187,15 @@ def _furniture_segments(line: str) -> str | None:
     """A line of several furniture pieces side by side ('发布于 | 来源：界面新闻', a menu):
     furniture when every piece is furniture of its own."""
     parts = [p for p in _SEGMENT_SEPARATORS.split(line) if p]
+    spaced = False
+    if len(parts) < 2 and _HAN.search(line):
+        # Chinese lines set their pieces apart with a space ('发布于 来源：界面新闻'); a space
+        # also sits around every Latin word of a sentence, so lone words prove nothing here.
+        parts, spaced = [p for p in line.split() if p], True
     if len(parts) < 2:
         return None
     roles = [line_role(p) for p in parts]
-    if not all(roles):
+    if not all(roles) or (spaced and LABEL in roles):
         return None
     return TIME if TIME in roles else roles[0]
 
@@ -220,7 +229,7 @@ def _counted_line(line: str) -> str | None:
         # The label of a time shown elsewhere ("Posted", "Last updated", "发布于"): the time
         # itself was another element.
         return TIME if _TIME_LABELS_ONLY.fullmatch(line) else None
-    rest = _BYLINE.sub(" ", rest)
+    rest = _BYLINE.sub(" ", _ADDRESS.sub(" ", rest))
     rest = _ZH_LABEL.sub(" ", rest)
     words = [w for w in _WORD.findall(rest) if w.lower().strip(".'’-") not in _EN_LABELS]
     if times:
@@ -294,89 +303,3 @@ def _metric_name(label: str) -> str:
     word = {"view": "views", "comment": "comments", "like": "likes", "share": "shares",
             "vote": "votes", "reply": "replies", "read": "reads"}.get(words[0], words[0])
     return word if word in _EN_METRIC_NAMES else ""
-
-
-# -- live values inside content ----------------------------------------------------------------
-# A furniture line can reach the content merged into a paragraph (markup without block
-# boundaries: text in one <div> with <br>s, a byline run into the lede). The fingerprints that
-# decide versions then leave out the values that move by themselves, wherever they stand:
-# relative times with their label and byline, and counts or scores with their label.
-_LABEL = (
-    r"(?:(?:last\s+)?(?:updated|published|posted|modified)\s*(?:on|at)?\s*[:：]?\s*"
-    r"|(?:更新|发布|发表)(?:于|时间)?\s*[:：]?\s*)"
-)
-_LIVE_RELATIVE = re.compile(
-    r"(?:(?:\b|(?<=[a-z])(?=B))[Bb][Yy]\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-    r"\s*[·|•,–—/-]?\s*)?"
-    rf"{_LABEL}?"
-    rf"(?:{RELATIVE_TIME.pattern}"
-    r"|(?:\byesterday\b|\btoday\b|昨天|今天|前天)(?:\s*(?:at\s*)?\d{1,2}:\d{2})?)",
-    re.I,
-)
-# a time shown with its label ("Updated Nov. 21, 2026 9:12", "更新于 2026/11/22 04:51")
-_LIVE_DATED = re.compile(
-    _LABEL + r"(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4})"
-    r"(?:\s*(?:at\s*)?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?(?:\s*[ap]\.?m\.?)?)?",
-    re.I,
-)
-_LIVE_COPYRIGHT = re.compile(r"©\s*(?:\d{4}\s*[-–]\s*)?\d{4}")
-# a credit run into the text ("Source: Tech Desk", "责任编辑：王磊")
-_LIVE_CREDIT = re.compile(
-    r"(?:\bsource|\beditor|责任编辑|编辑|来源)\s*[:：]\s*"
-    r"(?-i:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?|[a-z]+(?:\s+[a-z]+)?|[\u4e00-\u9fff]{1,8})",
-    re.I,
-)
-_COUNT_WORDS = (
-    r"views?|reads?|readers|comments?|replies|likes?|shares?|reactions|claps|votes|watching"
-    r"|viewers|人看过|人参与|人在看|次阅读|次浏览|阅读量?|浏览量?|评论|跟帖|点赞|分享|转发|收藏|在看"
-)
-_SCORE_WORDS = r"hot|quality|impact|score|rating|热度|质量|影响力?|人气|评分|得分|指数"
-_ICONS = "\u2190-\u21ff\u2600-\u27bf\U0001F300-\U0001FAFF"
-_COUNT_VALUE = r"\d[\d,.]*(?![\d,.]*\s*[年月日号点时])\s*(?:[kmw万亿](?![a-z]))?\+?"
-# Run on the lower-cased text (see _COUNT_HINT); the spans it finds are cut from the text.
-_LIVE_COUNT = re.compile(
-    rf"\d[\d,.]*\s*(?:[kmw万亿](?![a-z]))?\+?\s*人?\s*次?\s*(?:{_COUNT_WORDS}|评价)\b"
-    rf"|\b(?:{_COUNT_WORDS}|{_SCORE_WORDS})(?:数|量|值)?\s*[:：(（]?\s*{_COUNT_VALUE}[)）]?"
-    # a count behind an icon: "👍 1,118", "↗ 144", "💬 23"
-    rf"|[{_ICONS}]\ufe0f?\s*\d[\d,.]*\s*(?:[kmw万亿](?![a-z]))?"
-)
-# Each mask runs only on text holding one of its words (most paragraphs hold none). The words
-# are looked for in the lower-cased text without re.I, since Python's regular expressions skip
-# ahead by a pattern's first characters only when case is significant.
-_COUNT_HINT = re.compile(f"{_COUNT_WORDS}|{_SCORE_WORDS}|评价|[{_ICONS}]")
-_DATED_HINT = re.compile(r"updated|published|posted|modified|更新|发布|发表")
-_CREDIT_HINT = re.compile(r"source|editor|来源|编辑")
-_DAY_HINT = re.compile(r"yesterday|today|昨天|今天|前天")
-_DIGIT = re.compile(r"\d")
-_AFTER_MASK = re.compile(r"^[\s·|•,–—-]+|(?<=\s)[·|•,–—-]+(?=\s)|[\s·|•,–—-]+$")
-
-
-def _cut(pattern: re.Pattern, text: str) -> str:
-    """`text` without the spans `pattern` finds in it lower-cased (where lower-casing keeps
-    every position, as it does for all but a few letters; else nothing is cut)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return text
-    pieces, start = [], 0
-    for m in pattern.finditer(lowered):
-        pieces.append(text[start : m.start()])
-        start = m.end()
-    return " ".join([*pieces, text[start:]]) if pieces else text
-
-
-def without_live_values(text: str) -> str:
-    """The text with relative times and counts taken out (for fingerprints only)."""
-    masked, lowered = text, text.lower()
-    if may_hold_relative_time(text) or _DAY_HINT.search(lowered):
-        masked = _LIVE_RELATIVE.sub(" ", masked)
-    if _DATED_HINT.search(lowered):
-        masked = _LIVE_DATED.sub(" ", masked)
-    if "©" in text:
-        masked = _LIVE_COPYRIGHT.sub(" ", masked)
-    if _CREDIT_HINT.search(lowered):
-        masked = _LIVE_CREDIT.sub(" ", masked)
-    if _DIGIT.search(text) and _COUNT_HINT.search(lowered):
-        masked = _cut(_LIVE_COUNT, masked)
-    if masked == text:
-        return text
-    return " ".join(_AFTER_MASK.sub(" ", " ".join(masked.split())).split())
