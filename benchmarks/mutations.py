@@ -35,7 +35,8 @@ _OFF_ARTICLE = {"nav", "footer", "header", "aside", "a", "button", "figcaption"}
 # Site footers and notices, not story paragraphs (the Chinese pages have no ground truth).
 _NOTICES = ("免责声明", "声明：", "版权声明", "版权所有", "本文仅代表作者", "责任编辑", "ICP备",
             "公网安备", "技术支持：", "上一篇", "下一篇", "赞赏", "©", "Copyright",
-            "All rights reserved")  # fmt: skip
+            "All rights reserved", "views and opinions expressed", "do not necessarily reflect",
+            "Email the writer", "SecureDrop")  # fmt: skip
 # Frequent English words that Portuguese, Italian, German and Indonesian prose rarely uses.
 _ENGLISH_WORDS = frozenset(
     "the of and to in is that for it with was on are be by this have from at his her they not"
@@ -1347,18 +1348,20 @@ def _mirror_json_ld(parts_a: Anatomy, parts_b: Anatomy, old: str, new: str) -> b
 # --- pairs ----------------------------------------------------------------------------------
 
 
-def kind_rng(page: Page, kind: str) -> Random:
-    return Random(f"{page.page_id}:{kind}")
+def kind_rng(page: Page, kind: str, draw: int = 0) -> Random:
+    """The pair's random choices; another `draw` gives other markup, places and texts from the
+    same pools (a draw the extractor was not tuned on)."""
+    return Random(f"{page.page_id}:{kind}" + (f":{draw}" if draw else ""))
 
 
-def make_pair(page: Page, kind: str) -> Pair:
+def make_pair(page: Page, kind: str, draw: int = 0) -> Pair:
     """Captures A and B of `page` for one kind; raises Skip when the page has no place for it.
 
     Furniture kinds differ only by that furniture. Edit kinds carry one or two pieces of other
     furniture too, different in A and B, since an edit has to be seen through the noise."""
     if kind in EDITS and page.lang == "en" and not is_english_prose(page.truth or ""):
         raise Skip("the page is not English prose")  # its text is in no English field
-    rng = kind_rng(page, kind)
+    rng = kind_rng(page, kind, draw)
     doc_a, doc_b = parse(page.html), parse(page.html)
     parts_a, parts_b = anatomy(doc_a, page), anatomy(doc_b, page)
     if kind in FURNITURE:

@@ -199,10 +199,10 @@ class Outcome:
     seconds: dict = field(default_factory=dict)
 
 
-def score_pair(page: Page, kind: str, anchor: bool) -> Outcome:
+def score_pair(page: Page, kind: str, anchor: bool, draw: int = 0) -> Outcome:
     outcome = Outcome(kind, page.page_id, page.lang)
     try:
-        pair = make_pair(page, kind)
+        pair = make_pair(page, kind, draw)
     except Skip as why:
         outcome.skipped = str(why)
         return outcome
@@ -235,14 +235,16 @@ def score_pair(page: Page, kind: str, anchor: bool) -> Outcome:
     return outcome
 
 
-def score_page(job: tuple[Page, tuple[str, ...], bool]) -> list[Outcome]:
-    page, kinds, anchor = job
-    return [score_pair(page, kind, anchor) for kind in kinds]
+def score_page(job: tuple[Page, tuple[str, ...], bool, int]) -> list[Outcome]:
+    page, kinds, anchor, draw = job
+    return [score_pair(page, kind, anchor, draw) for kind in kinds]
 
 
-def run(pages: list[Page], kinds: tuple[str, ...], anchor: bool, jobs: int) -> list[Outcome]:
+def run(
+    pages: list[Page], kinds: tuple[str, ...], anchor: bool, jobs: int, draw: int = 0
+) -> list[Outcome]:
     """Every (page, kind) pair, pages spread over `jobs` processes; progress on stderr."""
-    work = [(page, kinds, anchor) for page in pages]
+    work = [(page, kinds, anchor, draw) for page in pages]
     outcomes: list[Outcome] = []
     if jobs <= 1:
         results = map(score_page, work)
@@ -416,6 +418,11 @@ def main() -> None:
     parser.add_argument("--kinds", help=f"comma-separated, of: {', '.join(KINDS)}")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--no-anchor", action="store_true", help="skip trafilatura")
+    parser.add_argument(
+        "--draw", type=int, default=0,
+        help="another draw of markup, places and texts (0: the reported one); results go to "
+        "results/truth_mutations_draw<N>.json",
+    )  # fmt: skip
     args = parser.parse_args()
     kinds = parse_kinds(args.kinds)
     pages = load_pages(args.corpus)
@@ -428,7 +435,7 @@ def main() -> None:
         file=sys.stderr,
     )
     started = time.perf_counter()
-    outcomes = run(pages, kinds, not args.no_anchor, args.jobs)
+    outcomes = run(pages, kinds, not args.no_anchor, args.jobs, args.draw)
     wall = time.perf_counter() - started
     by_kind = defaultdict(list)
     for outcome in outcomes:
@@ -461,9 +468,10 @@ def main() -> None:
         "totals": totals,
         "per_kind": summaries,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    out = RESULTS.with_name(f"truth_mutations_draw{args.draw}.json") if args.draw else RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {out}")
 
 
 if __name__ == "__main__":
