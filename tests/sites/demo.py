@@ -26,6 +26,23 @@ HOSTS = {"aggregator": "127.0.0.1", "translated": "127.0.0.2", "bulk": "127.0.0.
 CONTROL_HOST = "127.0.0.1"
 
 
+def fill_profiles(directory, sites: dict[str, tuple[str, str]], base_url, hosts) -> dict[str, Path]:
+    """Write each site's profile template (`sites`: name -> (template, written file name)) with
+    `{base_url}` and `{host}` filled in; returns {site: path}."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, (template, file_name) in sites.items():
+        text = (PROFILE_DIR / template).read_text(encoding="utf-8")
+        path = out / file_name
+        path.write_text(
+            text.replace("{base_url}", base_url(name)).replace("{host}", hosts[name]),
+            encoding="utf-8",
+        )
+        written[name] = path
+    return written
+
+
 class DemoSites:
     def __init__(
         self,
@@ -121,18 +138,8 @@ class DemoSites:
 
     def write_profiles(self, directory) -> dict[str, Path]:
         """Fill the profile templates with this run's addresses; returns {site: path}."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        written = {}
-        for name in self._servers:
-            template = (PROFILE_DIR / f"{name}.toml").read_text(encoding="utf-8")
-            text = template.replace("{base_url}", self.base_url(name)).replace(
-                "{host}", HOSTS[name]
-            )
-            path = out / f"demo-{name}.toml"
-            path.write_text(text, encoding="utf-8")
-            written[name] = path
-        return written
+        sites = {name: (f"{name}.toml", f"demo-{name}.toml") for name in self._servers}
+        return fill_profiles(directory, sites, self.base_url, HOSTS)
 
     # -- clock and log -----------------------------------------------------------------------
     def advance(self, seconds: float = 0.0, hours: float = 0.0):

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from ..clock import SiteClock
+from ..demo import fill_profiles
 from ..httpcore import SiteServer
 from ..request_log import RequestLog
 from .amp import AmpSite
@@ -27,7 +28,6 @@ from .wordpress import WordPressSite
 
 log = logging.getLogger(__name__)
 
-PROFILE_DIR = Path(__file__).parent.parent / "profiles"
 LAYOUT_CLASSES = (WordPressSite, PortalSite, NextSite, AmpSite, LiveBlogSite, SiteNameSite)
 LAYOUTS = tuple(cls.name for cls in LAYOUT_CLASSES)
 HOSTS = {
@@ -122,18 +122,8 @@ class ZooSites:
 
     def write_profiles(self, directory) -> dict[str, Path]:
         """Fill the zoo-*.toml templates with this run's addresses; returns {site: path}."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        written = {}
-        for name in self._servers:
-            template = (PROFILE_DIR / f"zoo-{name}.toml").read_text(encoding="utf-8")
-            text = template.replace("{base_url}", self.base_url(name)).replace(
-                "{host}", HOSTS[name]
-            )
-            path = out / f"zoo-{name}.toml"
-            path.write_text(text, encoding="utf-8")
-            written[name] = path
-        return written
+        sites = {name: (f"zoo-{name}.toml", f"zoo-{name}.toml") for name in self._servers}
+        return fill_profiles(directory, sites, self.base_url, HOSTS)
 
     # -- clock -------------------------------------------------------------------------------
     def advance(self, seconds: float = 0.0, hours: float = 0.0):
