@@ -6,9 +6,12 @@ One scenario, driven by the demo sites' clock and edit API, crawled four times.
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import pytest
+from typer.testing import CliRunner
 
+from flows.cli import app
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
 from tests.catalog_queries import query
 from tests.sites import DemoSites
@@ -69,7 +72,14 @@ def test_1_first_crawl_reports_every_story_as_new(scenario):
 
 def test_2_noise_alone_never_makes_a_change(scenario):
     scenario.sites.advance(hours=1)  # relative times, view counts, scores and trending move
+    started = datetime.now(UTC)
     assert scenario.crawl() == []
+    # ... and what a person reads says so: `newsarc changes` prints nothing for that crawl
+    out = CliRunner().invoke(
+        app, ["changes", "--data", str(scenario.data), "--since", started.isoformat()]
+    )
+    assert out.exit_code == 0, out.output
+    assert out.stdout.strip() == ""
     # ... and the stories were continued from their stored state, none replayed from scratch
     [(continued, rebuilt)] = scenario.query(
         "SELECT any_value(stories_continued), any_value(stories_rebuilt) FROM derived_warcs"
