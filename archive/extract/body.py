@@ -290,9 +290,10 @@ def _lines(el) -> list[str]:
 
 
 def _undivided(paragraphs: list[str]) -> bool:
-    """trafilatura found next to nothing, or one undivided dump of the page's text."""
-    total = sum(len(p) for p in paragraphs)
-    return total < TOO_LITTLE or (len(paragraphs) == 1 and total > UNDIVIDED)
+    """trafilatura found next to nothing but furniture, or one undivided dump of the page."""
+    content = [p for p in paragraphs if furniture.line_role(p) is None]
+    total = sum(len(p) for p in content)
+    return total < TOO_LITTLE or (len(content) == 1 and total > UNDIVIDED)
 
 
 _BLOCK_TAGS = {"p", "div", "section", "article", "td", "li", "blockquote", "dd", "main", "body",

@@ -151,7 +151,7 @@ _CREDIT = re.compile(
     r"|editor\s*[:：]|(?:edited|reporting|additional reporting|photo|photos) by\b"
     r"|主办单位|承办单位|运行维护|网站标识码|[京沪粤浙苏]?ICP[备证]|公网安备"
     r"|(?:getty images|ap photo|afp|reuters|xinhua)\b)"
-    r"|all rights reserved|版权所有|©",
+    r"|all rights reserved|版权所有|©|免责声明|本文仅代表作者|do not necessarily reflect",
     re.I,
 )
 
