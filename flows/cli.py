@@ -412,7 +412,7 @@ def changes(
     where = Console(stderr=True)
     if output == "json":
         print(json.dumps([r.to_json_dict() for r in rows], ensure_ascii=False, default=str))
-    else:
+    elif rows:  # no change, no table: nothing on stdout (the count goes to stderr)
         from rich.text import Text
 
         table = Table(title="story changes", expand=True)
