@@ -92,7 +92,8 @@ def build_archive(con: duckdb.DuckDBPyConnection, n: int) -> None:
                    AS record,
                url AS node, true AS story_text, {FILLED} AS filled, fps AS fingerprints,
                json_object('alternates', json_object(), 'amp', NULL, 'canonical', url,
-                           'content', 'c1-' || i, 'mobile', NULL)::VARCHAR AS signals
+                           'content', 'c1-' || i, 'mobile', NULL)::VARCHAR AS signals,
+               ['p1-' || i] AS en_paragraphs, []::VARCHAR[] AS zh_paragraphs
         FROM base
         """
     )
@@ -103,6 +104,7 @@ def build_archive(con: duckdb.DuckDBPyConnection, n: int) -> None:
         INSERT INTO page_signals
         SELECT e.url, e.node, e.signals, e.content_hash, e.captured_at FROM extractions e;
         INSERT INTO story_urls SELECT url, url, url, 'canonical' FROM base;
+        INSERT INTO site_paragraphs SELECT 'bench', 'p1-' || i, url FROM base;
         INSERT INTO story_state
         SELECT aid, true, 1, 'sha256:' || sha256(array_to_string(fps, '|')), fps,
                {_sources("cid")}, NULL, 'r1', 'r1', ts, 'live' FROM base;
@@ -160,7 +162,10 @@ def add_second_run(con: duckdb.DuckDBPyConnection, n: int, fetched: float) -> tu
                    AS fingerprints,
                json_object('alternates', json_object(), 'amp', NULL, 'canonical', url,
                            'content', CASE WHEN changed THEN 'c2-' ELSE 'c1-' END || i,
-                           'mobile', NULL)::VARCHAR AS signals
+                           'mobile', NULL)::VARCHAR AS signals,
+               CASE WHEN changed THEN ['p1-' || i, 'p2-' || i] ELSE ['p1-' || i] END
+                   AS en_paragraphs,
+               []::VARCHAR[] AS zh_paragraphs
         FROM again
         """
     )
