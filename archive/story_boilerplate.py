@@ -64,6 +64,7 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
         """
     )
     con.execute("INSERT INTO site_paragraphs SELECT * FROM fresh_paragraphs ON CONFLICT DO NOTHING")
+    con.execute("CREATE OR REPLACE TEMP TABLE boilerplate_nodes (node VARCHAR)")
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE touched_paragraphs AS
@@ -73,6 +74,8 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
         WHERE p.node IN (SELECT node FROM {regrouped_nodes})
         """
     )
+    if not _count(con, "touched_paragraphs"):
+        return set()
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE recounted AS
@@ -91,6 +94,8 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
         WHERE r.boilerplate <> (b.hash IS NOT NULL)
         """
     )
+    if not _count(con, "boilerplate_moved"):
+        return set()  # the usual case: no paragraph changed status, no page to look at again
     con.execute(
         """
         DELETE FROM site_boilerplate WHERE (site, hash) IN
@@ -101,7 +106,7 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE boilerplate_nodes AS
+        INSERT INTO boilerplate_nodes
         SELECT DISTINCT p.node FROM site_paragraphs p JOIN boilerplate_moved m USING (site, hash)
         """
     )
@@ -122,6 +127,8 @@ def apply_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
         SELECT site, list(hash) AS hashes FROM site_boilerplate GROUP BY site
         """
     )
+    if not _count(con, "site_boilerplate_lists") and not _count(con, "boilerplate_nodes"):
+        return  # no site has boilerplate, and no page lost any: every fingerprint stands
     con.execute(
         f"""
         UPDATE sightings s SET fingerprints = {_adjusted_fingerprints("e", "b.hashes")}
@@ -163,3 +170,8 @@ def stage_boilerplate_free_bodies(con: duckdb.DuckDBPyConnection, sources: str) 
         WHERE e.capture_id IN (SELECT capture_id FROM {sources})
         """
     )
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    # `table` is one of this module's temp tables, never data
+    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
