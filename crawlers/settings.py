@@ -103,6 +103,8 @@ def crawl_settings(
         "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawlers.robots.RobotsTxtMiddleware": 100,  # robots.txt 5xx: crawl nothing
             "crawlers.backoff.BackoffRetryMiddleware": 550,
             **archiving,
         },
