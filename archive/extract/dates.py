@@ -9,9 +9,12 @@ capture gives the same answer.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
+
+log = logging.getLogger(__name__)
 
 CHINA = timezone(timedelta(hours=8), "UTC+8")
 
@@ -91,14 +94,15 @@ def parse_date(value: str, default_zone: tzinfo = UTC) -> datetime | None:
     value = (value or "").strip()
     if not value:
         return None
+    # OverflowError: a date at the calendar's edge that UTC cannot hold ("0001-01-01T00:00+01:00").
     try:
         return to_utc(datetime.fromisoformat(value.replace("Z", "+00:00")), default_zone)
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     if re.match(r"^[A-Za-z]{3},?\s+\d", value):
         try:
             return to_utc(parsedate_to_datetime(value), default_zone)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             pass
     found = find_dates(value, default_zone)
     return found[0] if found else None
@@ -116,6 +120,7 @@ def find_dates(text: str, default_zone: tzinfo = UTC) -> list[datetime]:
 
 
 def _from_match(m: re.Match, default_zone: tzinfo) -> datetime | None:
+    """The matched date, or None when a field is out of range (a 25th hour, a "+9999" zone)."""
     parts = m.groupdict()
     try:
         moment = datetime(
@@ -126,9 +131,9 @@ def _from_match(m: re.Match, default_zone: tzinfo) -> datetime | None:
             int(parts["minute"] or 0),
             int(parts["second"] or 0),
         )
-    except ValueError:
+        return to_utc(moment, _zone(parts.get("zone"), default_zone))
+    except (ValueError, OverflowError):
         return None
-    return to_utc(moment, _zone(parts.get("zone"), default_zone))
 
 
 def _zone(label: str | None, default_zone: tzinfo) -> tzinfo:
@@ -147,8 +152,18 @@ def _zone(label: str | None, default_zone: tzinfo) -> tzinfo:
 
 
 def parse_relative(text: str, captured_at: datetime) -> datetime | None:
-    """The moment a relative phrase points at, counted back from the capture time."""
-    captured_at = to_utc(captured_at)
+    """The moment a relative phrase points at, counted back from the capture time.
+
+    None also when that moment is off the calendar: "99999999 weeks ago", "yesterday at 25:61",
+    "2 days ago" captured on 0001-01-01 are a page's nonsense, not a reason to lose the page.
+    """
+    try:
+        return _resolve_relative(text, to_utc(captured_at))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _resolve_relative(text: str, captured_at: datetime) -> datetime | None:
     for pattern, units in ((_EN_AGO, _EN_UNITS), (_ZH_AGO, _ZH_UNITS)):
         if m := pattern.search(text):
             amount = _amount(m.group("n"))
@@ -201,11 +216,15 @@ def htmldate_guess(tree, captured_at: datetime, zone: tzinfo) -> datetime | None
     it is given, hence the copy."""
     import htmldate
 
-    found = htmldate.find_date(
-        copy.deepcopy(tree),
-        extensive_search=False,
-        original_date=True,
-        outputformat="%Y-%m-%d %H:%M:%S",
-        max_date=to_utc(captured_at).replace(tzinfo=None),
-    )
+    try:
+        found = htmldate.find_date(
+            copy.deepcopy(tree),
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%d %H:%M:%S",
+            max_date=to_utc(captured_at).replace(tzinfo=None),
+        )
+    except Exception as exc:  # its heuristics meet hostile markup ("+9999" zones): no guess
+        log.info("htmldate gave up on this page: %r", exc)
+        return None
     return parse_date(found, zone) if found else None

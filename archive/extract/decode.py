@@ -74,9 +74,7 @@ def remove_content_coding(body: bytes, headers: Mapping[str, str] | None) -> byt
         except DecodeError:
             return _inflate(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
     if coding == "br":
-        import brotli
-
-        return brotli.decompress(body)
+        return _unbrotli(body)
     return body
 
 
@@ -86,6 +84,19 @@ def _inflate(body: bytes, wbits: int) -> bytes:
         out = inflater.decompress(body, MAX_DECODED_BYTES + 1)
     except zlib.error as exc:
         raise DecodeError(f"body is not valid compressed data: {exc}") from exc
+    if len(out) > MAX_DECODED_BYTES:
+        raise DecodeError(f"body inflates past {MAX_DECODED_BYTES} bytes")
+    return out
+
+
+def _unbrotli(body: bytes) -> bytes:
+    """Brotli, bounded like `_inflate`: a page's bytes must not decide how much memory we use."""
+    import brotli
+
+    try:
+        out = brotli.Decompressor().process(body, output_buffer_limit=MAX_DECODED_BYTES + 1)
+    except brotli.error as exc:
+        raise DecodeError(f"body is not valid brotli data: {exc}") from exc
     if len(out) > MAX_DECODED_BYTES:
         raise DecodeError(f"body inflates past {MAX_DECODED_BYTES} bytes")
     return out
@@ -140,7 +151,7 @@ def _utf8_with_stray_bytes(body: bytes, declared_utf8: bool) -> bool:
 def _strict(body: bytes, name: str) -> str | None:
     try:
         return body.decode(name)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: codecs such as "undefined" refuse all
         return None
 
 

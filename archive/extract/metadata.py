@@ -47,7 +47,9 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
         language = link.get("hreflang") if "alternate" in rel else None
         if not canonical and not language:
             continue  # style sheets, icons, preloads: most links, and none of them is needed
-        href = urljoin(url, link.get("href").strip())
+        href = _absolute(url, link.get("href"))
+        if href is None:
+            continue
         if canonical:
             found.canonical_url = href
         if language:
@@ -82,14 +84,22 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str) -> PageMetadata:
     return found
 
 
+def _absolute(base: str, href: str) -> str | None:
+    """*href* resolved against *base*; None when either is not a URL ("http://[::1")."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
+
+
 def _json_ld_objects(tree):
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError as exc:
+            objects = list(_flatten(json.loads(script.text or "", strict=False)))
+        except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested 10,000 deep
             log.debug("unreadable JSON-LD skipped: %s", exc)
             continue
-        yield from _flatten(data)
+        yield from objects
 
 
 def _flatten(data):
@@ -105,7 +115,7 @@ def _as_list(value) -> list:
 
 
 def _types(obj: dict) -> set[str]:
-    return {str(t).lower() for t in _as_list(obj.get("@type", []))}
+    return {t.lower() for t in _as_list(obj.get("@type", [])) if isinstance(t, str)}
 
 
 def _split_keywords(value: str) -> list[str]:

@@ -210,7 +210,10 @@ def site_names(tree, meta: PageMetadata, url: str) -> set[str]:
 
 
 def _home_urls(url: str) -> set[str]:
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # not a URL ("http://[::1"): no home page to recognise
+        return {"/", "./"}
     root = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return {"/", "./", root, root + "/"} - {""}
 
@@ -244,7 +247,6 @@ def _key(text: str) -> str:
 
 def _same_title(heading: str, claimed: str) -> bool:
     return bool(heading) and (heading in claimed or claimed in heading)
-
 
 
 def _english_page(meta: PageMetadata) -> bool:

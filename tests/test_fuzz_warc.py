@@ -1,0 +1,232 @@
+"""Fuzzing the WARC reader and the recovery code with damaged real WARCs.
+
+The seeds are WARCs the project's own `WarcWriter` wrote from real pages (a warcinfo, then per
+page a gzip-encoded response, its request and a rendered DOM, then a fetch-error record). Each
+example splices their records (gzip members) into a new file, damages one record's plain bytes
+(Content-Length lies, 32 KB and 3,000-line HTTP headers, chunked garbage, broken WARC headers, a
+mutated page) and then the file's bytes (flips, cuts, inserts, deletions, zeroed runs).
+
+What must hold, whatever the damage:
+- reading raises nothing but `BadWarc`, and never lists a record that starts or ends outside
+  the file;
+- every record that lies wholly before the first damaged byte is still counted by
+  `verify_warc`, and mending an ``.open`` file keeps at least those records, gives a file that
+  verifies, and loses no byte (what it cuts is saved beside it or was a torn tail);
+- records that verify are read back by offset, and their pages extract to a record or a
+  `DecodeError`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from archive.cdxj import cdxj_lines
+from archive.errors import BadWarc
+from archive.extract import extract
+from archive.extract.decode import DecodeError
+from archive.recovery import OPEN_SUFFIX, mend_open_file, verify_warc
+from archive.warc_reader import (
+    iter_warc_entries,
+    list_verified_entries,
+    read_http_response,
+    read_resource_block,
+)
+from tests.fuzz_inputs import (
+    CAPTURED_AT,
+    FILE_MUTATIONS,
+    RECORD_MUTATIONS,
+    fuzz_settings,
+    members,
+    mutate_file,
+    mutate_record,
+    plain,
+    small_seed_pages,
+    write_seed_warc,
+)
+
+NAME = "fuzz-20240501120000000000-00001.warc.gz"
+
+
+@cache
+def seed_warcs() -> tuple[tuple[bytes, ...], ...]:
+    """The gzip members of two real WARCs, each from two different seed pages."""
+    pages = small_seed_pages()
+    halves = (pages[0:2], pages[-2:])
+    with tempfile.TemporaryDirectory() as tmp:
+        return tuple(
+            tuple(members(write_seed_warc(Path(tmp) / str(n), half).read_bytes()))
+            for n, half in enumerate(halves)
+        )
+
+
+class DamagedWarc:
+    """A damaged file and the records lying wholly before its first damaged byte. Not a
+    dataclass, so that a failing example prints a summary rather than the whole file."""
+
+    def __init__(self, data: bytes, intact_members: list[bytes]) -> None:
+        self.data, self.intact_members = data, intact_members
+
+    def __repr__(self) -> str:
+        return f"DamagedWarc({len(self.data)} bytes, {len(self.intact_members)} intact records)"
+
+
+# Which records, in which order: (seed WARC, member index) pairs; None keeps seed WARC 0 whole.
+SPLICES = st.one_of(
+    st.none(),
+    st.lists(st.tuples(st.integers(0, 1), st.integers(0, 20)), min_size=1, max_size=8),
+)
+
+
+def spliced(splice: list[tuple[int, int]] | None) -> list[bytes]:
+    seeds = seed_warcs()
+    if splice is None:
+        return list(seeds[0])
+    return [seeds[w][i % len(seeds[w])] for w, i in splice]
+
+
+@st.composite
+def damaged_warcs(draw, file_damage: bool = True) -> DamagedWarc:
+    records = spliced(draw(SPLICES))
+    damage_at = sum(len(m) for m in records)
+    if draw(st.booleans()):
+        k = draw(st.integers(0, len(records) - 1))
+        mutation = draw(RECORD_MUTATIONS)
+        damage_at = sum(len(m) for m in records[:k])
+        records[k] = gzip.compress(mutate_record(plain(records[k]), mutation), mtime=0)
+    data = b"".join(records)
+    if file_damage:
+        for mutation in draw(st.lists(FILE_MUTATIONS, max_size=3)):
+            data, at = mutate_file(data, mutation)
+            damage_at = min(damage_at, at)
+    intact, end = [], 0
+    for member in records:
+        end += len(member)
+        if end > damage_at:
+            break
+        intact.append(member)
+    return DamagedWarc(data, intact)
+
+
+def written(directory: str, data: bytes, name: str = NAME) -> Path:
+    path = Path(directory) / name
+    path.write_bytes(data)
+    return path
+
+
+def assert_within_file(entries, size: int) -> None:
+    previous_end = 0
+    for entry in entries:
+        row = entry.row
+        assert row.warc_offset >= previous_end, "records overlap or go backwards"
+        assert row.warc_length > 0
+        assert row.warc_offset + row.warc_length <= size, "a record ends past the end of file"
+        previous_end = row.warc_offset + row.warc_length
+
+
+def listed_or_bad_warc(read, path: Path):
+    try:
+        return read(path)
+    except BadWarc as exc:
+        assert exc.path == path
+        return None
+
+
+@given(warc=damaged_warcs())
+@fuzz_settings(80)
+def test_damaged_warcs_are_read_or_refused_with_bad_warc(warc: DamagedWarc) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, warc.data)
+        size = len(warc.data)
+        fast = listed_or_bad_warc(lambda p: list(iter_warc_entries(p)), path)
+        if fast is not None:
+            assert_within_file(fast, size)
+        report = verify_warc(path)
+        assert report.records >= len(warc.intact_members)
+        if not report.ok:
+            assert report.problem_offset >= sum(len(m) for m in warc.intact_members)
+            assert report.problem_offset <= size
+        verified = listed_or_bad_warc(list_verified_entries, path)
+        if verified is not None:
+            assert report.ok, "a file that does not verify was listed as verified"
+            assert_within_file(verified, size)
+            assert len(verified) == report.records
+            read_back(path, verified)
+
+
+@given(warc=damaged_warcs())
+@fuzz_settings(60)
+def test_mending_keeps_every_record_before_the_damage_and_loses_no_byte(warc) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, warc.data, NAME + OPEN_SUFFIX)
+        report = mend_open_file(path)
+        assert report.records_kept >= len(warc.intact_members)
+        cut = Path(tmp) / (NAME + ".cut")
+        if report.action == "renamed":
+            mended = report.result.read_bytes()
+            assert warc.data.startswith(mended)
+            assert verify_warc(report.result).ok
+            assert verify_warc(report.result).records == report.records_kept
+        else:
+            assert report.action == "deleted" and report.records_kept == 0
+            mended = b""
+        if cut.exists():
+            assert mended + cut.read_bytes() == warc.data
+        else:  # only a torn last record may be dropped without a copy
+            assert report.records_cut <= 1
+            assert len(mended) + report.bytes_cut == len(warc.data)
+
+
+@given(splice=SPLICES)
+@fuzz_settings(25)
+def test_spliced_intact_records_are_all_listed_at_their_offsets(splice) -> None:
+    records = spliced(splice)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, b"".join(records))
+        entries = list_verified_entries(path)
+        offsets = [sum(len(m) for m in records[:k]) for k in range(len(records))]
+        assert [e.row.warc_offset for e in entries] == offsets
+        assert [e.row.warc_length for e in entries] == [len(m) for m in records]
+        cdxj_lines(entries, path.name)
+        read_back(path, entries)
+
+
+@given(warc=damaged_warcs(file_damage=False))
+@fuzz_settings(40)
+def test_records_damaged_inside_intact_gzip_are_read_back_or_refused(warc) -> None:
+    """The ingest reads each listed response by offset and extracts it: a record with lying
+    headers or a mutated page must give a response and a story, or `BadWarc`/`DecodeError`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, warc.data)
+        entries = listed_or_bad_warc(lambda p: list(iter_warc_entries(p)), path) or []
+        read_back(path, entries, strict=False)
+
+
+def read_back(path: Path, entries, strict: bool = True) -> None:
+    """Read every response and rendered DOM listed, as ingest does, and extract the pages.
+
+    *strict*: the file verified, so every read must succeed; otherwise `BadWarc` is allowed."""
+    for entry in entries:
+        row = entry.row
+        try:
+            if row.record_type == "response":
+                response = read_http_response(path, row.warc_offset)
+                assert response.url == row.url or not strict
+                body, headers = response.body, dict(response.headers)
+            elif row.record_type == "resource":
+                body, headers = read_resource_block(path, row.warc_offset), {}
+            else:
+                continue
+        except BadWarc:
+            if strict:
+                raise
+            continue
+        try:
+            extract(row.url or "", body, row.captured_at or CAPTURED_AT, headers)
+        except DecodeError:
+            pass
