@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -29,7 +30,14 @@ from typing import Any
 
 import duckdb
 
-from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
+from archive.errors import (
+    BadWarc,
+    CatalogLocked,
+    CatalogMissing,
+    CatalogOutdated,
+    CatalogUnreadable,
+    NewsarcError,
+)
 from archive.recovery import OPEN_SUFFIX
 from archive.warc_reader import CaptureRow, WarcEntry, list_verified_entries
 
@@ -121,29 +129,69 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
     becomes `CatalogLocked`. Timestamps are returned in UTC whatever the machine's zone.
     `NEWSARC_DUCKDB_THREADS` caps DuckDB's threads (default: one per core), e.g. on a worker
     shared with other jobs.
+
+    A read-only open is sealed before it is returned (see `_READ_ONLY_CONFIG`): whatever SQL it
+    is given can read the catalog and nothing else, and write nothing at all.
     """
     db_path = Path(db_path)
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
+    config = _duckdb_config() | (_READ_ONLY_CONFIG if read_only else {})
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only, config=_duckdb_config())
+        con = duckdb.connect(str(db_path), read_only=read_only, config=config)
     except duckdb.IOException as exc:
-        message = str(exc)
-        if "lock" not in message.lower():
-            raise
-        match = _LOCK_PID.search(message)
-        raise CatalogLocked(db_path, int(match.group(1)) if match else None) from None
+        raise _open_failure(db_path, str(exc)) from None
+    if read_only:
+        _lock_read_only(con)
+        return con
     con.execute("SET TimeZone = 'UTC'")
-    if not read_only:
-        found = _schema_version(con)
-        if found != SCHEMA_VERSION and _has_tables(con):
-            con.close()
-            raise CatalogOutdated(db_path, found, SCHEMA_VERSION)
-        con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-        con.execute(
-            "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-        )
+    found = _schema_version(con)
+    if found != SCHEMA_VERSION and _has_tables(con):
+        con.close()
+        raise CatalogOutdated(db_path, found, SCHEMA_VERSION)
+    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    con.execute(
+        "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
+    )
     return con
+
+
+def _open_failure(db_path: Path, message: str) -> NewsarcError:
+    """DuckDB's refusal to open the catalog, as the error an operator can act on."""
+    reason = message.removeprefix("IO Error: ").splitlines()[0]
+    if "database does not exist" in message:
+        return CatalogMissing(db_path)
+    if "not a valid DuckDB database" in message:
+        return CatalogUnreadable(db_path, reason)
+    if "lock" in message.lower():
+        match = _LOCK_PID.search(message)
+        return CatalogLocked(db_path, int(match.group(1)) if match else None)
+    return NewsarcError(f"cannot open catalog {db_path}: {reason}")
+
+
+# Read paths (`newsarc query` runs SQL a person typed) get no file access beyond the catalog
+# itself: no COPY/EXPORT over a WARC or the catalog, no read_text('/etc/...'), no ATTACH, no
+# extension installed or loaded (DuckDB's own spill files under archive.duckdb.tmp still work).
+# Given at connect, so it holds from the first statement.
+_READ_ONLY_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+}
+# DuckDB shares one database instance among the connections a process opens to one file, and a
+# locked configuration refuses every SET: the first read-only open of an instance sets the zone
+# (globally, for the connections that follow) and locks; this lock makes that step atomic.
+_SEALING = threading.Lock()
+
+
+def _lock_read_only(con: duckdb.DuckDBPyConnection) -> None:
+    """Set UTC and lock the configuration, so SQL cannot turn external access back on."""
+    with _SEALING:
+        if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+            con.execute("SET GLOBAL TimeZone = 'UTC'")
+            con.execute("SET lock_configuration = true")
 
 
 def _duckdb_config() -> dict[str, int]:

@@ -61,3 +61,56 @@ class CatalogOutdated(NewsarcError):
             f"catalog {self.db_path} has schema version {found or 'unknown (before versions)'}, "
             f"this newsarc needs {wanted}: rebuild it from the WARCs with `newsarc reindex`"
         )
+
+
+class CatalogMissing(NewsarcError):
+    """A read found no catalog file: nothing was ingested into this data directory yet, or
+    --data points somewhere else."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        super().__init__(
+            f"no catalog at {self.db_path}: crawl or ingest into this data directory first "
+            "(`newsarc ingest --data DIR`), or pass the right --data"
+        )
+
+
+class CatalogUnreadable(NewsarcError):
+    """The catalog file exists but is not a DuckDB database (empty or damaged). The WARCs hold
+    everything it was derived from, so the cure is a rebuild."""
+
+    def __init__(self, db_path: Path, reason: str) -> None:
+        self.db_path = Path(db_path)
+        super().__init__(
+            f"catalog {self.db_path} is not readable ({reason}): "
+            "rebuild it from the WARCs with `newsarc reindex`"
+        )
+
+
+class DataDirMissing(NewsarcError):
+    """--data names a directory that does not exist; reading it would report an empty archive
+    as if it were a healthy one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        super().__init__(
+            f"data directory {self.path} does not exist: pass --data with the directory "
+            "`newsarc crawl` wrote to"
+        )
+
+
+class QueryRefused(NewsarcError):
+    """SQL given to `newsarc query` tried to change something or reach outside the catalog."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            "newsarc query is read-only: it cannot change the catalog, read or write files, "
+            f"install extensions or change settings ({reason})"
+        )
+
+
+class QueryFailed(NewsarcError):
+    """SQL given to `newsarc query` is not valid (syntax, unknown table or column...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"query failed: {reason}")

@@ -85,7 +85,13 @@ def reindex(data_dir: Path) -> IngestReport:
 
 
 def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
-    """Write each public table to Parquet (one file per table)."""
+    """Write each public table to Parquet (one file per table).
+
+    A read-only catalog connection may touch no file but the catalog, so DuckDB hands the rows
+    over as Arrow batches and pyarrow writes them: the only files written are the ones named
+    here, each complete before it replaces an older export."""
+    import pyarrow.parquet as parquet
+
     out_dir.mkdir(parents=True, exist_ok=True)
     con = open_catalog(data_dir / "archive.duckdb", read_only=True)
     written = []
@@ -94,8 +100,13 @@ def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
         for table in PUBLIC_TABLES:
             if table in existing:
                 target = out_dir / f"{table}.parquet"
-                # the table name is one of the constants above; the path is a bound parameter
-                con.execute(f"COPY {table} TO ? (FORMAT parquet)", [str(target)])
+                partial = target.with_name(target.name + ".partial")
+                # the table name is one of the constants above
+                batches = con.execute(f"SELECT * FROM {table}").to_arrow_reader()
+                with parquet.ParquetWriter(partial, batches.schema) as writer:
+                    for batch in batches:
+                        writer.write_batch(batch)
+                os.replace(partial, target)
                 written.append(target)
     finally:
         con.close()
