@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from flows.pipeline import archive_profiles, closed_warcs
-from tests.catalog_queries import query
-from tests.sites import DemoSites
-from tests.warc_validation import assert_valid_warc
+# newsarc keeps Prefect's state under each data directory (data/prefect), and a fresh Prefect
+# SQLite database takes ~35 s to create on a 2-core machine; the tests make many data directories.
+# So each test process shares one temporary PREFECT_HOME on purpose (set before Prefect is first
+# imported, inherited by every newsarc process a test starts). Each pytest-xdist worker makes its
+# own: two processes creating one database at once would race. An explicit PREFECT_HOME wins.
+_SESSION_HOME = "NEWSARC_TEST_SESSION_PREFECT_HOME"
+if os.environ.get("PREFECT_HOME", "") in ("", os.environ.get(_SESSION_HOME)):
+    os.environ["PREFECT_HOME"] = os.environ[_SESSION_HOME] = tempfile.mkdtemp(
+        prefix="newsarc-test-prefect-"
+    )
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
+
+from flows.pipeline import archive_profiles, closed_warcs  # noqa: E402
+from tests.catalog_queries import query  # noqa: E402
+from tests.sites import DemoSites  # noqa: E402
+from tests.warc_validation import assert_valid_warc  # noqa: E402
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ uninterrupted run archives."""
 from __future__ import annotations
 
 import atexit
+import base64
 import json
 import os
 import shutil
@@ -62,12 +63,17 @@ def client_env(server: LocalPrefectServer, home: Path) -> dict[str, str]:
     """What a newsarc process needs to be a client of `server` (and nothing else)."""
     return {
         **os.environ,
-        "PREFECT_API_URL": server.api_url,
+        **server.client_env(),  # PREFECT_API_URL and the server's auth string
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_RUNNER_POLL_FREQUENCY": "2",
         "PREFECT_LOGGING_LEVEL": "WARNING",
     }
+
+
+def auth_header(server: LocalPrefectServer) -> dict[str, str]:
+    token = base64.b64encode(server.auth_string.encode("utf-8")).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
 
 
 def api(server: LocalPrefectServer, path: str, body: dict) -> list | dict:
@@ -77,7 +83,7 @@ def api(server: LocalPrefectServer, path: str, body: dict) -> list | dict:
     request = urllib.request.Request(
         f"{server.api_url}{path}",
         data=json.dumps(body).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **auth_header(server)},
     )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.loads(answer.read())
