@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -11,8 +12,55 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
+from typer.core import TyperGroup
 
-app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+from archive.errors import BadProfile, DataDirMissing, NewsarcError
+
+# What to do about an OS error a person can fix; any other exception is a bug and keeps its
+# traceback.
+_OS_ERROR_HINTS = {
+    errno.ENOENT: "check the path",
+    errno.ENOTDIR: "check the path",
+    errno.EISDIR: "give a file, not a directory",
+    errno.EACCES: "check the owner and mode of that path",
+    errno.EPERM: "check the owner and mode of that path",
+    errno.EROFS: "use a writable --data directory",
+    errno.ENOSPC: "the disk is full: free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
+}
+
+
+def _fail(message: str, code: int) -> None:
+    """One line on stderr, never wrapped, then exit with *code*."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class _Commands(TyperGroup):
+    """Errors a user can act on (a bad profile, a missing file, a locked or missing catalog, a
+    mistyped option) print one line and exit non-zero: 2 for what was typed, 1 for the rest."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except NoArgsIsHelpError:
+            raise
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "newsarc"
+            _fail(f"{where}: {exc.format_message()} (see `{where} --help`)", 2)
+        except BadProfile as exc:
+            _fail(str(exc), 2)
+        except NewsarcError as exc:
+            _fail(str(exc), 1)
+        except OSError as exc:
+            hint = _OS_ERROR_HINTS.get(exc.errno)
+            if hint is None or exc.filename is None:
+                raise
+            _fail(f"{exc.filename}: {exc.strerror}: {hint}", 1)
+
+
+app = typer.Typer(cls=_Commands, help=__doc__, no_args_is_help=True, add_completion=False)
 console = Console()
 
 # Fixed, so a second `newsarc demo` revisits the same URLs (and gets 304s and revisits).
@@ -130,7 +178,24 @@ def crawl(
 ) -> None:
     """Crawl the given site profiles into WARC files and catalog them in DuckDB (Prefect flow
     `archive-all`: live progress, then a summary table; a failing site never stops the others)."""
+    _check_profiles(profiles)
     _archive(profiles, data, parallel=parallel, quiet=quiet, as_json=as_json, verbose=verbose)
+
+
+def _check_profiles(paths: list[Path]) -> None:
+    """Load every profile now, so a mistake is one line in a second, before Prefect starts and
+    before the data directory is created (`BadProfile` names the file and the key)."""
+    from crawlers.profile import load_profile
+
+    for path in paths:
+        load_profile(path)
+
+
+def _existing(data: Path) -> Path:
+    """*data*, which must exist: commands that read an archive never invent an empty one."""
+    if not data.is_dir():
+        raise DataDirMissing(data)
+    return data
 
 
 def _demo_sites():
@@ -176,6 +241,8 @@ def serve(
     on demand. Without PREFECT_API_URL a local Prefect server (UI included) runs alongside."""
     import os
 
+    _check_profiles(profiles)
+
     from flows.prefect_env import AUTH_STRING_FILE, apply_prefect_defaults
 
     apply_prefect_defaults(log_level="INFO")
@@ -204,6 +271,7 @@ def _serve(profiles: list[Path], data: Path, limit: int) -> None:
 @app.command()
 def verify(data: Path = DataOption) -> None:
     """Check every WARC (framing and digests), its CDXJ index and the catalog against the files."""
+    _existing(data)
     from flows.prefect_env import apply_prefect_defaults
 
     apply_prefect_defaults(log_level="WARNING")
@@ -227,16 +295,21 @@ def verify(data: Path = DataOption) -> None:
 @app.command()
 def ingest(data: Path = DataOption) -> None:
     """Index and catalog every closed WARC in the data directory (idempotent)."""
+    _existing(data)
     from flows.pipeline import ingest_data_dir
 
+    from flows.run_summary import ingest_lines
+
     report = ingest_data_dir(data)
-    console.print(f"{report.records_added} records added from {report.files} files")
+    for line in ingest_lines(report):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(f"DuckDB: {(data / 'archive.duckdb').resolve()}")
 
 
 @app.command()
 def reindex(data: Path = DataOption) -> None:
     """Rebuild the whole DuckDB catalog from the WARC files alone."""
+    _existing(data)
     from flows.pipeline import reindex as rebuild
 
     report = rebuild(data)
@@ -255,13 +328,14 @@ def export(
 
     if output_format != "parquet":
         raise typer.BadParameter("only --format parquet is supported")
+    _existing(data)
     for path in export_tables(data, out or data / "export"):
         console.print(str(path.resolve()))
 
 
 @app.command()
 def extract(
-    page: Path = typer.Argument(..., help="A saved HTML page."),
+    page: Path = typer.Argument(..., help="A saved HTML page.", exists=True, dir_okay=False),
     url: str = typer.Option(None, "--url", help="The page's URL (default: file:// URL)."),
     captured_at: str = typer.Option(
         None, "--captured-at", help="Capture time, ISO 8601 (default: the file's mtime)."
@@ -274,22 +348,14 @@ def extract(
     import json
     from datetime import UTC, datetime
 
-    from archive.errors import BadProfile
     from archive.extract import extract as extract_story
     from crawlers.profile import load_profile
 
-    try:
-        rules = load_profile(profile).extract if profile else None
-    except BadProfile as exc:
-        Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from exc
-    moment = (
-        datetime.fromisoformat(captured_at.replace("Z", "+00:00"))
-        if captured_at
-        else datetime.fromtimestamp(page.stat().st_mtime, UTC)
-    )
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    rules = load_profile(profile).extract if profile else None
+    if captured_at:
+        moment = _parse_time(captured_at, "--captured-at")
+    else:
+        moment = datetime.fromtimestamp(page.stat().st_mtime, UTC)
     story = extract_story(url or page.resolve().as_uri(), page.read_bytes(), moment, rules=rules)
     print(json.dumps(story.to_json_dict(), ensure_ascii=False, indent=2))
 
@@ -300,14 +366,15 @@ def query(
     data: Path = DataOption,
     output: str = typer.Option("table", "--format", help="table, csv or json"),
 ) -> None:
-    """Run SQL against the catalog and print the result."""
+    """Run SQL against the catalog and print the result. Read-only: the SQL sees the catalog
+    and nothing else (no files read or written, no extensions, no settings)."""
     from archive.catalog import open_catalog
 
-    con = open_catalog(data / "archive.duckdb", read_only=True)
+    if output not in ("table", "csv", "json"):
+        raise typer.BadParameter("--format is table, csv or json")
+    con = open_catalog(_existing(data) / "archive.duckdb", read_only=True)
     try:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
+        columns, rows = _run_query(con, sql)
     finally:
         con.close()
     if output == "csv":
@@ -327,6 +394,38 @@ def query(
         console.print(table)
 
 
+def _run_query(con, sql: str) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of *sql*; DuckDB's refusals and SQL mistakes become one-line errors."""
+    import duckdb
+
+    from archive.errors import QueryFailed, QueryRefused
+
+    try:
+        cursor = con.execute(sql)
+        if cursor.description is None:  # a statement without a result, e.g. SET or CHECKPOINT
+            return [], []
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        refused = isinstance(exc, duckdb.PermissionException) or any(
+            words in reason for words in ("read-only mode", "configuration has been locked")
+        )
+        raise (QueryRefused if refused else QueryFailed)(reason) from None
+
+
+def _parse_time(value: str, option: str, expected: str = "e.g. 2026-11-20T10:00:00Z"):
+    """An ISO 8601 date or time, UTC if it names no zone."""
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO 8601 time ({expected})", param_hint=option
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _parse_since(value: str | None):
     """`24h`, `30m`, `7d`, `2w` before now (wall clock), or an ISO 8601 date/time (UTC if naive)."""
     import re
@@ -335,14 +434,15 @@ def _parse_since(value: str | None):
     if not value:
         return None
     relative = re.fullmatch(r"(\d+)\s*([mhdw])", value.strip())
-    if relative:
-        unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[relative.group(2)]
-        return datetime.now(UTC) - timedelta(**{unit: int(relative.group(1))})
+    if not relative:
+        return _parse_time(value, "--since", "nor 24h, 7d, 30m or 2w")
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[relative.group(2)]
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise typer.BadParameter(f"{value!r}: use 24h, 7d, 30m, 2w or an ISO date") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return datetime.now(UTC) - timedelta(**{unit: int(relative.group(1))})
+    except OverflowError:  # before the year 1
+        raise typer.BadParameter(
+            f"{value!r} reaches back before the year 1; give a shorter span", param_hint="--since"
+        ) from None
 
 
 def _diff_text(diff: str):
@@ -404,7 +504,7 @@ def changes(
     if output not in ("table", "json"):
         raise typer.BadParameter("--format is table or json")
     moment = _parse_since(since)
-    db_path = data / "archive.duckdb"
+    db_path = _existing(data) / "archive.duckdb"
     con = open_catalog(db_path, read_only=True)
     try:
         rows = recent_changes(con, since=moment, site=site, kinds=kind or None)
@@ -453,7 +553,7 @@ def history(
     from archive.catalog import open_catalog
     from archive.report import find_story, recent_changes, story_versions
 
-    db_path = data / "archive.duckdb"
+    db_path = _existing(data) / "archive.duckdb"
     con = open_catalog(db_path, read_only=True)
     try:
         article_id = find_story(con, story)
