@@ -27,20 +27,37 @@ class CrawlBusy(NewsarcError):
         )
 
 
-def hold_crawl_lock(job_dir: Path) -> IO[str]:
-    """Take the profile's crawl lock, or raise CrawlBusy at once. Keep the returned handle open
-    for as long as the crawl runs."""
-    job_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(job_dir / "crawl.lock", "a+", encoding="utf-8")  # noqa: SIM115 - held open
+class LockHeld(Exception):
+    """The lock is held by another process (`holder`: its PID as it wrote it, or "")."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def hold_process_lock(path: Path) -> IO[str]:
+    """Take an exclusive lock on `path` for as long as the returned handle stays open (at most
+    this process's lifetime), or raise LockHeld at once. The file holds the holder's PID."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held open
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.seek(0)
         holder = handle.read().strip()
         handle.close()
-        raise CrawlBusy(job_dir, holder) from None
+        raise LockHeld(holder) from None
     handle.seek(0)
     handle.truncate()
     handle.write(str(os.getpid()))
     handle.flush()
     return handle
+
+
+def hold_crawl_lock(job_dir: Path) -> IO[str]:
+    """Take the profile's crawl lock, or raise CrawlBusy at once. Keep the returned handle open
+    for as long as the crawl runs."""
+    try:
+        return hold_process_lock(job_dir / "crawl.lock")
+    except LockHeld as held:
+        raise CrawlBusy(job_dir, held.holder) from None

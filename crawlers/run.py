@@ -21,6 +21,10 @@ class CrawlFailed(NewsarcError):
     """The crawl process died or timed out; what it archived so far stays on disk."""
 
 
+class SiteBusy(CrawlFailed):
+    """Another process is crawling this profile: refused, not worth retrying in this run."""
+
+
 @dataclass
 class CrawlResult:
     profile: str
@@ -58,7 +62,7 @@ def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 360
         raise CrawlFailed(f"crawl of {profile.name} exceeded {timeout}s; rerun to resume") from exc
     if completed.returncode == EXIT_BUSY:
         said = completed.stderr.strip().splitlines() or [f"{profile.name} is being crawled"]
-        raise CrawlFailed(said[-1].removeprefix("newsarc: "))
+        raise SiteBusy(said[-1].removeprefix("newsarc: "))
     if completed.returncode != 0:
         raise CrawlFailed(
             f"crawl of {profile.name} exited with {completed.returncode}; rerun to resume.\n"

@@ -87,7 +87,9 @@ def _archive(
 ) -> None:
     """Run the `archive-all` flow with a live display, then print its summary; exit 1 on failure."""
     from flows.prefect_env import apply_prefect_defaults
+    from flows.rounds import refuse_if_running
 
+    refuse_if_running(data, profiles)  # a second run of these sites: one line, before Prefect
     apply_prefect_defaults(log_level="INFO" if verbose else "WARNING")
     from rich.live import Live
 

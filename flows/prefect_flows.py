@@ -29,7 +29,7 @@ from prefect.tasks import exponential_backoff  # noqa: E402
 
 from archive.errors import CatalogLocked  # noqa: E402
 from crawlers.profile import load_profile  # noqa: E402
-from crawlers.run import CrawlFailed, CrawlResult, run_crawl  # noqa: E402
+from crawlers.run import CrawlFailed, CrawlResult, SiteBusy, run_crawl  # noqa: E402
 from flows.archive_checks import (  # noqa: E402
     WarcCheck,
     catalog_problems,
@@ -114,7 +114,25 @@ def _crawl_cache_key(context, parameters: dict) -> str:
     return f"crawl-{parameters['round_id']}-{digest}"
 
 
-@task(retries=2, retry_delay_seconds=[5, 30], cache_key_fn=_crawl_cache_key, persist_result=True)
+def _crawl_may_pass(task, task_run, state) -> bool:
+    """Retry a crawl that died; never one refused because another process crawls the site (a
+    retry would crawl it again as soon as that crawl ends: two crawls where one was asked)."""
+    try:
+        state.result()
+    except SiteBusy:
+        return False
+    except Exception:  # noqa: BLE001 - any other failure may pass: retried, resuming
+        return True
+    return False
+
+
+@task(
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    retry_condition_fn=_crawl_may_pass,
+    cache_key_fn=_crawl_cache_key,
+    persist_result=True,
+)
 def crawl_task(
     profile_path: Path, data_dir: Path, round_id: str, timeout: float = 3600
 ) -> CrawlResult:
@@ -125,7 +143,8 @@ def crawl_task(
     Idempotent: cached per (round, profile), so a flow run again after being killed does not crawl
     a site again that this round already crawled; a crawl that was itself killed resumes from its
     job directory, serving pages it had archived from its WARCs, never writing them twice. Fails
-    (and is retried, resuming) when the process dies, times out, or receives no response at all.
+    (and is retried, resuming) when the process dies, times out, or receives no response at all;
+    fails at once, unretried, when another process is crawling the site.
     """
     logger = get_run_logger()
     logger.info("crawling %s into %s", profile_path, data_dir)
@@ -240,10 +259,35 @@ def _archive_round(
     artifact_key: str,
 ) -> dict:
     """Crawl every profile of one round (a failing site never stops the others), ingest once,
-    verify what was written, publish the summary; raises `SitesFailed` naming the failures."""
+    verify what was written, publish the summary; raises `SitesFailed` naming the failures, and
+    `RoundBusy` at once while another process archives the same set."""
+    archive_round = ArchiveRound.begin(data, profiles)  # RoundBusy if another run has this set
+    try:
+        return _crawl_round(
+            archive_round,
+            profiles,
+            data,
+            max_parallel=max_parallel,
+            timeout=timeout,
+            crawl_retries=crawl_retries,
+            artifact_key=artifact_key,
+        )
+    finally:
+        archive_round.release()
+
+
+def _crawl_round(
+    archive_round: ArchiveRound,
+    profiles: list[Path],
+    data: Path,
+    *,
+    max_parallel: int,
+    timeout: float,
+    crawl_retries: int | None,
+    artifact_key: str,
+) -> dict:
     logger = get_run_logger()
     started = time.monotonic()
-    archive_round = ArchiveRound.begin(data, profiles)
     if archive_round.resumed:
         logger.warning("resuming the unfinished round %s", archive_round.round_id)
     crawl = crawl_task.with_options(result_storage=_results_storage(data))

@@ -6,6 +6,10 @@ A round is named by its set of profiles and recorded in `data/rounds/<key>.json`
 "running" until the flow that began it finishes (successfully or not), so the next run of the
 same set resumes it. Crawls are cached per round (see `flows.prefect_flows.crawl_task`), and a
 site's own killed crawl resumes from its job directory (`crawlers.job`).
+
+"Unfinished" must not mean "still running": the flow that began a round holds a lock on it
+(`data/rounds/<key>.lock`, dropped by the kernel when that process ends, however it ends), and a
+second flow for the same set while it runs is refused, not joined to the first's round.
 """
 
 from __future__ import annotations
@@ -14,9 +18,17 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
+
+from archive.errors import NewsarcError
+from crawlers.crawl_lock import LockHeld, hold_process_lock
+
+
+class RoundBusy(NewsarcError):
+    """Another flow is archiving this very set of profiles right now."""
 
 
 def round_key(profiles: list[Path]) -> str:
@@ -25,21 +37,43 @@ def round_key(profiles: list[Path]) -> str:
     return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()[:16]
 
 
+def _hold_round_lock(path: Path, profiles: list[Path]) -> IO[str]:
+    try:
+        return hold_process_lock(path.with_suffix(".lock"))
+    except LockHeld as held:
+        names = ", ".join(Path(p).name for p in profiles)
+        raise RoundBusy(
+            f"{names} already being archived into {path.parent.parent} (PID {held.holder or '?'});"
+            " wait for that run to end, or stop it, then retry"
+        ) from None
+
+
+def refuse_if_running(data_dir: Path, profiles: list[Path]) -> None:
+    """Raise `RoundBusy` if another process is archiving this set into `data_dir` now: the CLI
+    asks before spending a Prefect start-up on a run the flow would refuse anyway."""
+    path = data_dir / "rounds" / f"{round_key(profiles)}.json"
+    if path.with_suffix(".lock").exists():
+        _hold_round_lock(path, profiles).close()
+
+
 @dataclass(frozen=True)
 class ArchiveRound:
     path: Path
     round_id: str
     resumed: bool
+    lock: IO[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def begin(cls, data_dir: Path, profiles: list[Path]) -> ArchiveRound:
-        """Resume this profile set's unfinished round, or start a new one."""
+        """Resume this profile set's unfinished round, or start a new one; raise `RoundBusy` if
+        another process is running it. `release()` (or `finish()`) lets the next run in."""
         path = data_dir / "rounds" / f"{round_key(profiles)}.json"
+        lock = _hold_round_lock(path, profiles)
         if path.exists():
             state = json.loads(path.read_text(encoding="utf-8"))
             if state.get("status") == "running":
-                return cls(path, state["round_id"], True)
-        started = cls(path, uuid.uuid4().hex, False)
+                return cls(path, state["round_id"], True, lock)
+        started = cls(path, uuid.uuid4().hex, False, lock)
         started._save(
             status="running",
             started_at=datetime.now(UTC).isoformat(),
@@ -50,6 +84,12 @@ class ArchiveRound:
     def finish(self) -> None:
         state = json.loads(self.path.read_text(encoding="utf-8"))
         self._save(**{**state, "status": "finished", "finished_at": datetime.now(UTC).isoformat()})
+        self.release()
+
+    def release(self) -> None:
+        """Let another run of this set begin (a round left running is resumed by it)."""
+        if self.lock is not None:
+            self.lock.close()
 
     def _save(self, **state: object) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
