@@ -5,6 +5,11 @@ after one hashing pass, and records are keyed by WARC-Record-ID so a file whose 
 interrupted can simply be ingested again. The ``warc_files`` row is written in the same
 transaction as the file's last batch, so it only exists once all the file's rows do.
 
+One bad file never stops the others. A damaged file is quarantined: the records that can be read
+are catalogued, each damaged span is a ``quarantined_warcs`` row (file, offset, reason), and the
+file itself is left alone (it is the archive). A file that changed after it was ingested (bit
+rot) keeps the rows it had and is quarantined the same way.
+
 Rows reach DuckDB through a newline-delimited JSON staging file read with ``read_json``, one
 transaction per batch. Binding Python values is pathologically slow in this environment: DuckDB
 1.5.5 attempts ``import pandas`` twice per bound value and pandas is not installed, so each
@@ -23,7 +28,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,13 +44,19 @@ from archive.errors import (
     NewsarcError,
 )
 from archive.recovery import OPEN_SUFFIX
-from archive.warc_reader import CaptureRow, WarcEntry, list_verified_entries
+from archive.warc_reader import (
+    CaptureRow,
+    Damage,
+    WarcEntry,
+    list_entries_carefully,
+    list_verified_entries,
+)
 
 log = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 BATCH_ROWS = 5000
 _HASH_CHUNK = 1 << 20
@@ -90,12 +101,29 @@ assert list(_CAPTURE_TYPES) == [f.name for f in fields(CaptureRow)]
 
 
 @dataclass(frozen=True, slots=True)
+class Quarantined:
+    """One damaged span of a WARC file, as ``quarantined_warcs`` holds it."""
+
+    warc_file: str
+    offset: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f" at offset {self.offset}" if self.offset is not None else ""
+        return f"{self.warc_file}{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
 class IngestReport:
-    """Totals of one `ingest_warcs` call; files counts files ingested (not skipped)."""
+    """Totals of one `ingest_warcs` call; files counts files ingested (not skipped).
+
+    ``quarantined`` names the damage in the files given, found now or by an earlier ingest, so
+    every run says which files are damaged for as long as they stay so."""
 
     files: int
     records_added: int
     errors_added: int
+    quarantined: tuple[Quarantined, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +164,7 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
     db_path = Path(db_path)
     if not read_only:
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        _create_if_missing(db_path)
     config = _duckdb_config() | (_READ_ONLY_CONFIG if read_only else {})
     try:
         con = duckdb.connect(str(db_path), read_only=read_only, config=config)
@@ -156,6 +185,61 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
     return con
 
 
+def _create_if_missing(db_path: Path) -> None:
+    """Create the catalog beside its final name and rename it into place once it is whole.
+
+    DuckDB writes a new database file in place, so a full disk or a kill while it is created
+    left a 0-byte or half-written ``archive.duckdb`` that every later command failed to open.
+    Built under a temporary name, fsynced, then renamed, the catalog is either absent or
+    complete. An empty file holds nothing and is replaced the same way (with any write-ahead
+    log left beside it, which would otherwise be replayed onto the new file).
+    """
+    if db_path.exists() and db_path.stat().st_size > 0:
+        return
+    wal = db_path.with_name(db_path.name + ".wal")
+    if wal.exists():
+        log.warning("%s: removing %s left without its catalog", db_path, wal.name)
+        wal.unlink()
+    fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".creating", dir=db_path.parent)
+    os.close(fd)
+    fresh = Path(name)
+    fresh.unlink()  # DuckDB creates the file itself and refuses an empty one
+    try:
+        con = duckdb.connect(str(fresh), config=_duckdb_config())
+        try:
+            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)",
+                [SCHEMA_VERSION],
+            )
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _fsync_file(fresh)
+        os.replace(fresh, db_path)
+        _fsync_file(db_path.parent)
+    except (duckdb.Error, OSError) as exc:
+        raise NewsarcError(
+            f"cannot create catalog {db_path}: {_first_line(exc)}; nothing was written, "
+            "free space (or fix permissions) and run the command again"
+        ) from None
+    finally:
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).removeprefix("IO Error: ").splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def _open_failure(db_path: Path, message: str) -> NewsarcError:
     """DuckDB's refusal to open the catalog, as the error an operator can act on."""
     reason = message.removeprefix("IO Error: ").splitlines()[0]
@@ -166,7 +250,10 @@ def _open_failure(db_path: Path, message: str) -> NewsarcError:
     if "lock" in message.lower():
         match = _LOCK_PID.search(message)
         return CatalogLocked(db_path, int(match.group(1)) if match else None)
-    return NewsarcError(f"cannot open catalog {db_path}: {reason}")
+    return NewsarcError(
+        f"cannot open catalog {db_path}: {reason} (check the permissions, the file system and "
+        "free space of the data directory)"
+    )
 
 
 # Read paths (`newsarc query` runs SQL a person typed) get no file access beyond the catalog
@@ -313,8 +400,12 @@ def _ingest_one(
     sha256: str,
     entries: list[WarcEntry],
     workdir: Path,
+    damage: list[Damage],
 ) -> tuple[int, int, int]:
-    """Ingest one verified file; return (records seen, captures added, fetch errors added)."""
+    """Ingest one listed file; return (records seen, captures added, fetch errors added).
+
+    The last batch's transaction also writes the ``warc_files`` row and any damage, so a file
+    counts as ingested (and is skipped next time) only once everything read from it is stored."""
     size = path.stat().st_size
     records = added = errors = 0
     for batch, is_last in _batches(entries, BATCH_ROWS):
@@ -339,11 +430,99 @@ def _ingest_one(
                     "record_count = excluded.record_count, ingested_at = excluded.ingested_at",
                     [path.name, size, sha256, records, datetime.now(UTC)],
                 )
+                _record_damage(con, path, sha256, size, damage)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
     return records, added, errors
+
+
+def _record_damage(
+    con: duckdb.DuckDBPyConnection, path: Path, sha256: str, size: int, damage: list[Damage]
+) -> None:
+    for span in damage:
+        log.error("quarantined %s", Quarantined(path.name, span.offset, span.reason))
+    if not damage:
+        return
+    now = datetime.now(UTC)
+    con.executemany(
+        "INSERT INTO quarantined_warcs VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[path.name, sha256, size, d.offset, d.length, d.reason, now] for d in damage],
+    )
+
+
+def _changed_since_ingest(
+    con: duckdb.DuckDBPyConnection, path: Path, sha256: str, damage: list[Damage]
+) -> None:
+    """Quarantine a catalogued file whose bytes changed (bit rot); its rows stay as they were.
+
+    Its records were read when the file was intact, so nothing is re-read or re-written: the
+    damage is recorded, and ``warc_files`` keeps the digest the file had."""
+    old = con.execute("SELECT sha256 FROM warc_files WHERE warc_file = ?", [path.name]).fetchone()
+    changed = f"changed since it was ingested (sha256 was {old[0][:12]}…, now {sha256[:12]}…)"
+    spans = [replace(d, reason=f"{changed}: {d.reason}") for d in damage]
+    if not spans:
+        spans = [Damage(None, None, f"{changed}; every record still reads")]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _record_damage(con, path, sha256, path.stat().st_size, spans)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _listing(path: Path) -> tuple[list[WarcEntry], list[Damage]]:
+    """The file's entries from the fast, verified listing, or else from the careful one."""
+    try:
+        return list_verified_entries(path), []
+    except BadWarc as exc:
+        log.warning("%s; listing it record by record", exc)
+    careful = list_entries_carefully(path)
+    return careful.entries, careful.damage
+
+
+def _is_known(con: duckdb.DuckDBPyConnection, path: Path, sha256: str) -> bool:
+    """Already ingested (under any name), or already quarantined in exactly this state."""
+    return bool(
+        con.execute(
+            "SELECT EXISTS (SELECT 1 FROM warc_files WHERE sha256 = ?) "
+            "OR EXISTS (SELECT 1 FROM quarantined_warcs WHERE warc_file = ? AND sha256 = ?)",
+            [sha256, path.name, sha256],
+        ).fetchone()[0]
+    )
+
+
+def _was_ingested_intact(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Catalogued under this name from bytes with no damage (so other bytes now mean bit rot).
+
+    A file catalogued while damaged and now different (restored from a copy) is ingested again
+    instead: its rows are keyed by record id, so only what the damage hid is added."""
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM warc_files w WHERE w.warc_file = ? AND NOT EXISTS "
+        "(SELECT 1 FROM quarantined_warcs q WHERE q.warc_file = w.warc_file "
+        "AND q.sha256 = w.sha256))"
+    )
+    return bool(con.execute(sql, [path.name]).fetchone()[0])
+
+
+def quarantined(
+    con: duckdb.DuckDBPyConnection, current: dict[str, str] | None = None
+) -> list[Quarantined]:
+    """The damage recorded in the catalog, in file and offset order.
+
+    With *current* (file name -> its SHA-256 now), only the damage of those files as they are
+    now: a file restored from a copy is no longer listed."""
+    rows = con.execute(
+        "SELECT warc_file, sha256, damage_offset, reason FROM quarantined_warcs "
+        "ORDER BY warc_file, damage_offset NULLS FIRST, reason"
+    ).fetchall()
+    return [
+        Quarantined(name, offset, reason)
+        for name, sha256, offset, reason in rows
+        if current is None or current.get(name) == sha256
+    ]
 
 
 def ingest_warcs(
@@ -354,37 +533,39 @@ def ingest_warcs(
     """Add the records of closed WARC files to the catalog; safe to repeat.
 
     Each file is checked gzip member by member as `verify_warc` does, in the same pass that lists
-    it, because the WARC readers accept a truncated file silently; a damaged file raises
-    `BadWarc` before any of its rows is stored (files before it stay ingested). ``.open`` files
-    are refused: they are still being written or need mending.
+    it, because the WARC readers accept a truncated file silently. A file that pass refuses is
+    listed again record by record (`list_entries_carefully`): what can be read is catalogued,
+    damage is quarantined, and the next file follows. ``.open`` files are refused: they are
+    still being written or need mending.
 
-    The whole listing of a file is held (about 1.2 KB a record) and handed to *on_listing* before
-    it is stored, so the caller can reuse it instead of reading the file again (the pipeline
-    builds the file's CDXJ index from it).
+    The whole listing of an undamaged file is held (about 1.2 KB a record) and handed to
+    *on_listing* before it is stored, so the caller can reuse it instead of reading the file
+    again (the pipeline builds the file's CDXJ index from it).
     """
     files = records_added = errors_added = 0
+    current: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="newsarc-ingest-") as tmp:
         workdir = Path(tmp)
         for warc_path in warc_paths:
             path = Path(warc_path)
             if path.name.endswith(OPEN_SUFFIX):
                 raise BadWarc(path, None, "file is still open (being written, or needs mending)")
-            sha256 = file_sha256(path)
-            known = con.execute(
-                "SELECT warc_file FROM warc_files WHERE sha256 = ? LIMIT 1", [sha256]
-            ).fetchone()
-            if known is not None:
-                log.debug("%s: already ingested (as %s), skipping", path.name, known[0])
+            sha256 = current[path.name] = file_sha256(path)
+            if _is_known(con, path, sha256):
+                log.debug("%s: already ingested or quarantined, skipping", path.name)
                 continue
-            entries = list_verified_entries(path)
-            if on_listing is not None:
+            entries, damage = _listing(path)
+            if _was_ingested_intact(con, path):
+                _changed_since_ingest(con, path, sha256, damage)
+                continue
+            if on_listing is not None and not damage:
                 on_listing(path, entries)
-            records, added, errors = _ingest_one(con, path, sha256, entries, workdir)
+            records, added, errors = _ingest_one(con, path, sha256, entries, workdir, damage)
             log.info("%s: %d records, %d new, %d fetch errors", path.name, records, added, errors)
             files += 1
             records_added += added
             errors_added += errors
-    return IngestReport(files, records_added, errors_added)
+    return IngestReport(files, records_added, errors_added, tuple(quarantined(con, current)))
 
 
 _HELD_SQL = """

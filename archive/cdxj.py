@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -149,17 +149,23 @@ def _lines(fh: Iterator[str]) -> Iterator[str]:
             yield line if line.endswith("\n") else line + "\n"
 
 
-def merge_index(directory: Path) -> Path:
+def merge_index(directory: Path, damaged: Collection[str] = ()) -> Path:
     """Write ``index.cdxj`` for *directory*: every closed WARC's index, merged and sorted.
 
     Closed WARCs without an index, or with one older than the WARC, are indexed first. Identical
-    lines (the same WARC indexed twice) are written once.
+    lines (the same WARC indexed twice) are written once. Files named in *damaged* (quarantined)
+    are never indexed: an index they already have, made while they were intact, is merged as it
+    is, and one without is left out.
     """
     directory = Path(directory)
     warcs = sorted(directory.glob("*.warc.gz"))
     indexes = []
     for warc in warcs:
         idx = index_path(warc)
+        if warc.name in damaged:
+            if idx.exists():
+                indexes.append(idx)
+            continue
         if not idx.exists() or idx.stat().st_mtime < warc.stat().st_mtime:
             index_warc(warc)
         indexes.append(idx)

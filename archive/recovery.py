@@ -17,7 +17,7 @@ import os
 import sys
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,6 +28,7 @@ _CHUNK = 1 << 16
 _MAX_HEADER_BYTES = 1 << 20
 _GZIP_WBITS = 16 + zlib.MAX_WBITS
 _HEADER_END = b"\r\n\r\n"
+_GZIP_MAGIC = b"\x1f\x8b\x08"  # ID1 ID2 CM=deflate: how every gzip member starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,10 @@ class Member:
     record_type: str | None
     problem: str | None = None
     truncated: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +198,50 @@ def iter_members(fh: BinaryIO, size: int) -> Iterator[Member]:
     for item in _inflate_members(fh, size):
         if isinstance(item, Member):
             yield item
+
+
+def _next_member_start(fh: BinaryIO, start: int, size: int) -> int:
+    """Offset of the first gzip member header at or after *start*, or *size* if there is none."""
+    fh.seek(start)
+    carry = b""
+    position = start  # file offset of carry's first byte
+    while piece := fh.read(_CHUNK):
+        window = carry + piece
+        found = window.find(_GZIP_MAGIC)
+        if found >= 0:
+            return position + found
+        keep = min(len(window), len(_GZIP_MAGIC) - 1)
+        position += len(window) - keep
+        carry = window[len(window) - keep :]
+    return size
+
+
+def iter_members_resyncing(fh: BinaryIO, size: int) -> Iterator[Member]:
+    """Like `iter_members`, but past gzip-level damage the scan goes on at the next gzip header.
+
+    For reading what survives in a damaged file, never for mending one. A member after the damage
+    counts only on the same terms as any other (zlib reaches its end with CRC32 and ISIZE right,
+    and it holds exactly one WARC record), so a false gzip header inside damaged bytes cannot
+    pass for a record: it is reported as more damage. Each problem member's length reaches to
+    where the scan resumed, so members always tile the file.
+    """
+    offset = fh.tell()
+    while offset < size:
+        fh.seek(offset)
+        bad: Member | None = None
+        for member in iter_members(fh, size):
+            if member.problem is not None:
+                bad = member
+                break
+            yield member
+        if bad is None:
+            return
+        # A gzip-level failure claims the rest of the file; a complete member holding no valid
+        # record ends where its gzip trailer does, and the next member starts there.
+        gzip_failed = bad.offset + bad.length == size
+        resume = _next_member_start(fh, bad.offset + 1, size) if gzip_failed else bad.end
+        yield replace(bad, length=resume - bad.offset)
+        offset = resume
 
 
 class VerifiedStream:

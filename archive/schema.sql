@@ -66,12 +66,31 @@ CREATE TABLE IF NOT EXISTS warc_files (
     ingested_at  TIMESTAMPTZ NOT NULL
 );
 
-COMMENT ON TABLE warc_files IS 'One row per fully ingested WARC file; a file whose sha256 is here is skipped on re-ingest.';
+COMMENT ON TABLE warc_files IS 'One row per ingested WARC file; a file whose sha256 is here is skipped on re-ingest. A damaged file is here too, with the records that could be read (its damage is in quarantined_warcs).';
 COMMENT ON COLUMN warc_files.warc_file IS 'Basename of the .warc.gz file (joins captures.warc_file and fetch_errors.warc_file).';
 COMMENT ON COLUMN warc_files.size IS 'File size in bytes at ingest time.';
 COMMENT ON COLUMN warc_files.sha256 IS 'Hex SHA-256 of the whole file at ingest time (fixity check and re-ingest key).';
-COMMENT ON COLUMN warc_files.record_count IS 'Number of WARC records in the file, warcinfo included.';
+COMMENT ON COLUMN warc_files.record_count IS 'Number of WARC records catalogued from the file, warcinfo included (all of them unless the file is quarantined).';
 COMMENT ON COLUMN warc_files.ingested_at IS 'When the file was ingested into this catalog (UTC).';
+
+CREATE TABLE IF NOT EXISTS quarantined_warcs (
+    warc_file     VARCHAR NOT NULL,
+    sha256        VARCHAR NOT NULL,
+    size          BIGINT NOT NULL,
+    damage_offset BIGINT,
+    damage_length BIGINT,
+    reason        VARCHAR NOT NULL,
+    found_at      TIMESTAMPTZ NOT NULL
+);
+
+COMMENT ON TABLE quarantined_warcs IS 'Damage found in WARC files at ingest: one row per damaged span, written once per (warc_file, sha256). The file stays where it is (it is the archive); every record that could be read from it is catalogued, the rest is named here. newsarc ingest and newsarc verify list these.';
+COMMENT ON COLUMN quarantined_warcs.warc_file IS 'Basename of the damaged .warc.gz file.';
+COMMENT ON COLUMN quarantined_warcs.sha256 IS 'Hex SHA-256 of the file as found damaged; ingest skips the file while it stays so.';
+COMMENT ON COLUMN quarantined_warcs.size IS 'File size in bytes when the damage was found.';
+COMMENT ON COLUMN quarantined_warcs.damage_offset IS 'Byte offset where the damaged span starts (a gzip member that is not an intact record); NULL when the bytes changed after ingest but no record is damaged.';
+COMMENT ON COLUMN quarantined_warcs.damage_length IS 'Length in bytes of the damaged span (to the next intact gzip member, or the end of the file).';
+COMMENT ON COLUMN quarantined_warcs.reason IS 'What is wrong: corrupt or truncated gzip data, a record warcio cannot read, or a file changed since it was ingested (bit rot).';
+COMMENT ON COLUMN quarantined_warcs.found_at IS 'When ingest found the damage (UTC).';
 
 CREATE TABLE IF NOT EXISTS fetch_errors (
     record_id VARCHAR PRIMARY KEY,

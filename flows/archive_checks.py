@@ -13,9 +13,10 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.catalog import open_catalog
+from archive.catalog import open_catalog, quarantined
 from archive.cdxj import MERGED_NAME, index_path
 from archive.recovery import verify_warc
+from archive.warc_reader import list_entries_carefully
 
 # cdxj-indexer's default record types: one index line per record of these types.
 INDEXED_TYPES = ("response", "revisit", "resource", "metadata")
@@ -38,19 +39,29 @@ class WarcCheck:
 
 
 def check_warc(path: Path) -> WarcCheck:
-    """Every gzip member complete and one record (`verify_warc`), every digest right (warcio)."""
+    """Every gzip member complete and one record (`verify_warc`), every digest right (warcio).
+
+    A damaged file is read on past its damage (`list_entries_carefully`), so every damaged span
+    is named by offset and reason, and ``records`` counts the records that can still be read."""
     framing = verify_warc(path)
     problems = []
+    records, record_types = framing.records, dict(framing.record_types)
     if not framing.ok:
-        problems.append(f"{framing.problem} at byte {framing.problem_offset}")
+        careful = list_entries_carefully(path)
+        problems += [f"{d.reason} at byte {d.offset} ({d.length} bytes)" for d in careful.damage]
+        records = len(careful.entries)
+        record_types = {}
+        for entry in careful.entries:
+            kind = entry.row.record_type
+            record_types[kind] = record_types.get(kind, 0) + 1
     else:
         problems += _digest_problems(path)
     return WarcCheck(
         name=path.name,
         size=path.stat().st_size,
         sha256=_sha256(path),
-        records=framing.records,
-        record_types=dict(framing.record_types),
+        records=records,
+        record_types=record_types,
         problems=problems,
     )
 
@@ -87,6 +98,8 @@ def index_problems(warc_dir: Path, checks: list[WarcCheck], *, complete: bool) -
     problems = []
     expected_total = 0
     for check in checks:
+        if not check.ok:
+            continue  # damaged: quarantined, not indexed; its damage is already a problem
         expected = sum(check.record_types.get(t, 0) for t in INDEXED_TYPES)
         expected_total += expected
         index = index_path(warc_dir / check.name)
@@ -95,7 +108,7 @@ def index_problems(warc_dir: Path, checks: list[WarcCheck], *, complete: bool) -
         elif (lines := _count_lines(index)) != expected:
             problems.append(f"{index.name}: {lines} lines for {expected} indexed records")
     merged = warc_dir / MERGED_NAME
-    if complete and checks:
+    if complete and checks and all(check.ok for check in checks):
         if not merged.exists():
             problems.append(f"{MERGED_NAME} is missing")
         elif (lines := _count_lines(merged)) != expected_total:
@@ -124,10 +137,15 @@ def catalog_problems(db_path: Path, warc_dir: Path, checks: list[WarcCheck]) -> 
         captured = dict(
             con.execute("SELECT warc_file, count(*) FROM captures GROUP BY warc_file").fetchall()
         )
+        damaged = {q.warc_file for q in quarantined(con, {c.name: c.sha256 for c in checks})}
     finally:
         con.close()
     problems = []
     for check in checks:
+        if check.name in damaged:
+            count = captured.get(check.name, 0)
+            problems.append(f"{check.name}: quarantined, {count} of its records are catalogued")
+            continue
         if check.name not in files:
             problems.append(f"{check.name}: not in the catalog (run `newsarc ingest`)")
             continue

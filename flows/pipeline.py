@@ -44,27 +44,35 @@ def _index_if_missing(warc: Path, entries: list[WarcEntry] | None = None) -> Non
         index_warc(warc, entries)
 
 
+def _index_all(warc_dir: Path, warcs: list[Path], damaged: set[str]) -> None:
+    """Index every closed WARC but the damaged ones, and merge the indexes."""
+    for warc in warcs:
+        if warc.name not in damaged:
+            _index_if_missing(warc)
+    if warcs:
+        merge_index(warc_dir, damaged)
+
+
 def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport:
     """Index and catalog every closed WARC, extract new story captures, derive the story tables.
 
     A new WARC is read once for both: the catalog's verified listing of it also gives its CDXJ
-    index. Files the catalog does not read (already ingested, or after a damaged one) are indexed
-    afterwards, and the merged index is written even if cataloguing fails, as when indexing
-    came first.
+    index. Files the catalog does not read (already ingested) are indexed afterwards, and the
+    merged index is written even if cataloguing fails, as when indexing came first. A damaged
+    file never stops the others: it is quarantined (listed in the report) and not indexed.
 
-    Idempotent: known files are skipped, captures are extracted once, and the derived tables are
-    a function of what the WARCs hold."""
+    Idempotent: known and quarantined files are skipped, captures are extracted once, and the
+    derived tables are a function of what the WARCs hold."""
     warcs = closed_warcs(data_dir)
     con = None
+    damaged: set[str] = set()
     try:
         try:
             con = open_catalog(db_path or data_dir / "archive.duckdb")
             report = ingest_warcs(con, warcs, on_listing=_index_if_missing)
+            damaged = {q.warc_file for q in report.quarantined}
         finally:
-            for warc in warcs:
-                _index_if_missing(warc)
-            if warcs:
-                merge_index(data_dir / "warcs")
+            _index_all(data_dir / "warcs", warcs, damaged)
         extracted = extract_pending(con, data_dir / "warcs")
         tables = derive_story_tables(con, data_dir / "warcs")
         log.info("extracted %d story captures; derived %s", extracted, tables)
@@ -75,13 +83,41 @@ def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport
 
 
 def reindex(data_dir: Path) -> IngestReport:
-    """Rebuild the whole catalog from the WARCs alone, then swap it in atomically."""
+    """Rebuild the whole catalog from the WARCs alone, then swap it in atomically.
+
+    The new catalog is built under another name and renamed over the old one only once it is
+    complete and on disk, so a full disk or a kill leaves the old catalog as it was. The old
+    catalog's write-ahead log goes first: replayed onto the new file, it would corrupt it."""
     final = data_dir / "archive.duckdb"
     fresh = data_dir / "archive.duckdb.reindex"
-    fresh.unlink(missing_ok=True)
-    report = ingest_data_dir(data_dir, db_path=fresh)
+    _remove_catalog(fresh)
+    try:
+        report = ingest_data_dir(data_dir, db_path=fresh)
+        _fsync(fresh)
+    except BaseException:
+        _remove_catalog(fresh)
+        raise
+    _wal(final).unlink(missing_ok=True)
     os.replace(fresh, final)
+    _fsync(data_dir)
     return report
+
+
+def _wal(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".wal")
+
+
+def _remove_catalog(db_path: Path) -> None:
+    db_path.unlink(missing_ok=True)
+    _wal(db_path).unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:

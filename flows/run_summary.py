@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.catalog import open_catalog
+from archive.catalog import IngestReport, open_catalog, quarantined
 from crawlers.run import CrawlResult
 
 MAX_LISTED_CHANGES = 30
@@ -41,6 +41,32 @@ def _catalog_rows(db_path: Path, sql: str, params: list) -> list[tuple]:
     con = open_catalog(db_path, read_only=True)
     try:
         return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def quarantine_lines(report: IngestReport) -> list[str]:
+    """One line per damaged span the ingest stepped over: file, offset, reason, what to do."""
+    return [
+        f"quarantined: {q} (the file is left as it is; its readable records are catalogued)"
+        for q in report.quarantined
+    ]
+
+
+def ingest_lines(report: IngestReport) -> list[str]:
+    """What `newsarc ingest` did, for people: the totals, then every quarantined file."""
+    return [
+        f"{report.records_added} records added from {report.files} files",
+        *quarantine_lines(report),
+    ]
+
+
+def _quarantined(db_path: Path) -> list[str]:
+    if not db_path.exists():
+        return []
+    con = open_catalog(db_path, read_only=True)
+    try:
+        return [str(q) for q in quarantined(con)]
     finally:
         con.close()
 
@@ -102,6 +128,7 @@ def summarise(
         "changes_by_kind": changes,
         "changes": listed,
         "verify": verify,
+        "quarantined": _quarantined(db_path),
         "duration_seconds": round(duration, 1),
         "data_dir": str(data.resolve()),
     }
@@ -148,6 +175,10 @@ def markdown(summary: dict) -> str:
         lines += [
             f"- {c['kind']}: [{_md_text(c['title'])}]({c['url']})" for c in summary["changes"]
         ]
+        lines.append("")
+    if summary.get("quarantined"):
+        lines += ["**Quarantined (damaged WARC files, their readable records catalogued)**", ""]
+        lines += [f"- {_md_text(item)}" for item in summary["quarantined"]]
         lines.append("")
     verify = summary["verify"]
     status = "all intact" if verify["ok"] else verify_problem(verify)

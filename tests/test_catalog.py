@@ -112,7 +112,7 @@ def test_interrupted_ingest_resumes(con, tmp_path: Path, monkeypatch) -> None:
     assert con.execute("SELECT record_count FROM warc_files").fetchone()[0] == 10
 
 
-def test_ingest_refuses_open_and_damaged_files(con, tmp_path: Path) -> None:
+def test_ingest_refuses_open_files_and_quarantines_damaged_ones(con, tmp_path: Path) -> None:
     sample = write_sample_warc(tmp_path / "demo-1-00000.warc.gz")
     data = sample.path.read_bytes()
     opened = tmp_path / "demo-2-00000.warc.gz.open"
@@ -121,10 +121,12 @@ def test_ingest_refuses_open_and_damaged_files(con, tmp_path: Path) -> None:
         ingest_warcs(con, [opened])
     damaged = tmp_path / "demo-3-00000.warc.gz"
     damaged.write_bytes(data[:-3])
-    with pytest.raises(BadWarc) as err:
-        ingest_warcs(con, [damaged])
-    assert damaged.name in str(err.value) and err.value.offset is not None
-    assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == 0
+    report = ingest_warcs(con, [damaged])
+    [spot] = report.quarantined
+    assert spot.warc_file == damaged.name and "truncated" in spot.reason
+    last_offset = con.execute("SELECT max(warc_offset) FROM captures").fetchone()[0]
+    assert spot.offset > last_offset  # every record before the cut is catalogued
+    assert report.records_added == con.execute("SELECT count(*) FROM captures").fetchone()[0] == 5
 
 
 def test_fetch_errors_from_metadata(con, tmp_path: Path) -> None:
