@@ -40,6 +40,12 @@ class CrawlResult:
         return int(self.stats.get("response_received_count", 0))
 
 
+def _crawl_environment() -> dict[str, str]:
+    """The crawl child (and the browser it starts, which renders strangers' pages) gets no
+    Prefect API secret: it never talks to Prefect."""
+    return {k: v for k, v in os.environ.items() if not k.endswith("_AUTH_STRING")}
+
+
 def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 3600) -> CrawlResult:
     """Crawl one site profile into `data_dir/warcs`; resumes the profile's killed run if any."""
     profile = load_profile(profile_path)
@@ -57,7 +63,9 @@ def run_crawl(profile_path: Path, data_dir: Path, *, timeout: float | None = 360
     ]
     log.info("crawling %s: %s", profile.name, " ".join(command))
     try:
-        completed = subprocess.run(command, timeout=timeout, capture_output=True, text=True)
+        completed = subprocess.run(
+            command, timeout=timeout, capture_output=True, text=True, env=_crawl_environment()
+        )
     except subprocess.TimeoutExpired as exc:
         raise CrawlFailed(f"crawl of {profile.name} exceeded {timeout}s; rerun to resume") from exc
     if completed.returncode == EXIT_BUSY:

@@ -203,6 +203,13 @@ def test_the_crawls_temporary_api_needs_the_data_directorys_auth_string(crawling
     assert status == 400 and "access-control-allow-origin" not in {h.lower() for h in headers}
 
 
+def test_the_crawl_child_that_starts_the_browser_holds_no_prefect_secret(crawling):
+    secret = (crawling.data / AUTH_STRING_FILE).read_bytes().strip()
+    environ = Path(f"/proc/{crawling.crawl_pid}/environ").read_bytes()
+
+    assert secret not in environ and b"AUTH_STRING" not in environ
+
+
 def test_killing_the_crawl_leaves_no_prefect_server_or_crawl_running(crawling):
     os.kill(crawling.process.pid, signal.SIGKILL)  # the CLI process alone, as `kill -9 PID`
     crawling.process.wait()
