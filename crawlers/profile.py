@@ -223,14 +223,18 @@ def load_profile(path: Path | str) -> SiteProfile:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise BadProfile(f"{path}: no such profile file") from exc
+        raise BadProfile("no such profile file", path) from exc
+    except OSError as exc:
+        raise BadProfile(f"cannot read it: {exc.strerror}", path) from exc
+    except UnicodeDecodeError as exc:
+        raise BadProfile(f"not UTF-8 text (byte {exc.start}); save it as UTF-8", path) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise BadProfile(f"{path}: not valid TOML: {exc}") from exc
+        raise BadProfile(f"not valid TOML: {exc}", path) from exc
     try:
         return SiteProfile.model_validate({**data, "source": path})
     except ValidationError as exc:
         problems = "; ".join(_problem(err) for err in exc.errors())
-        raise BadProfile(f"{path}: {problems}") from exc
+        raise BadProfile(problems, path) from exc
 
 
 def _problem(err) -> str:
