@@ -26,7 +26,7 @@ from archive.warc_writer import (
     WrittenRecord,
 )
 from crawlers.archived import ARCHIVED_FLAG
-from crawlers.browser import BROWSER_RESPONSE_HANDLER, BrowserNetworkLog
+from crawlers.browser import BROWSER_RESPONSE_HANDLER, SCOPE_PROXY_SETTING, BrowserNetworkLog
 from crawlers.session import CrawlSession
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,17 @@ def exchange_from_scrapy(request: Request, response: Response) -> HttpExchange:
 class WarcRecorderMiddleware:
     """Writes request/response (or revisit) records for everything the downloader fetches."""
 
-    def __init__(self, session: CrawlSession, screenshots: bool = False) -> None:
+    def __init__(self, session: CrawlSession, screenshots: bool = False, proxy=None) -> None:
         self.session = session
         self.screenshots = screenshots
-        self.browser_log = BrowserNetworkLog()
+        self.browser_log = BrowserNetworkLog(proxy)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcRecorderMiddleware:
         middleware = cls(
-            CrawlSession.of(crawler), crawler.settings.getbool("NEWSARC_BROWSER_SCREENSHOT")
+            CrawlSession.of(crawler),
+            crawler.settings.getbool("NEWSARC_BROWSER_SCREENSHOT"),
+            crawler.settings.get(SCOPE_PROXY_SETTING),
         )
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware

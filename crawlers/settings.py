@@ -6,8 +6,9 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
-from crawlers.browser import BrowserScope, launch_options
+from crawlers.browser import browser_settings
 from crawlers.job import CrawlJob
+from crawlers.network_scope import NetworkScope
 from crawlers.profile import SiteProfile
 from crawlers.snapshot import ArchiveSnapshot
 
@@ -96,17 +97,14 @@ def crawl_settings(
             "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
             "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
         },
-        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-        "PLAYWRIGHT_LAUNCH_OPTIONS": launch_options(),
-        "PLAYWRIGHT_ABORT_REQUEST": BrowserScope(profile),
-        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": profile.browser.timeout_seconds * 1000,
-        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+        **browser_settings(profile),
         "DOWNLOADER_MIDDLEWARES": {
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
             "crawlers.robots.RobotsTxtMiddleware": 100,  # robots.txt 5xx: crawl nothing
             "crawlers.backoff.BackoffRetryMiddleware": 550,
             **archiving,
+            "crawlers.scope_guard.ScopeGuardMiddleware": 990,
         },
         "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100} if record else {},
         "EXTENSIONS": {"crawlers.progress.CrawlProgress": 500},
@@ -118,4 +116,5 @@ def crawl_settings(
         "NEWSARC_BROWSER_SCREENSHOT": profile.browser.screenshot,
         "NEWSARC_JOB": job,
         "NEWSARC_SNAPSHOT": snapshot,
+        "NEWSARC_NETWORK_SCOPE": NetworkScope.of(profile),
     }
