@@ -97,10 +97,7 @@ def main() -> None:
                       "PREFECT_API_DATABASE_CONNECTION_URL":
                           f"sqlite+aiosqlite:///{server_home}/prefect.db"}  # fmt: skip
         with LocalPrefectServer(log=work / "server.log", env=base | server_env) as server:
-            client = base | {
-                "PREFECT_HOME": str(work / "client"),
-                "PREFECT_API_URL": server.api_url,
-            }
+            client = base | {"PREFECT_HOME": str(work / "client"), **server.client_env()}
             ways = {
                 "pipeline": ("pipeline", base),
                 "flow, temporary API (warm)": ("flow", warm),
