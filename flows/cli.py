@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import sys
@@ -12,55 +11,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer's own click
-from typer.core import TyperGroup
 
-from archive.errors import BadProfile, DataDirMissing, NewsarcError
+from archive.errors import DataDirMissing
+from flows.cli_errors import OneLineErrors
 
-# What to do about an OS error a person can fix; any other exception is a bug and keeps its
-# traceback.
-_OS_ERROR_HINTS = {
-    errno.ENOENT: "check the path",
-    errno.ENOTDIR: "check the path",
-    errno.EISDIR: "give a file, not a directory",
-    errno.EACCES: "check the owner and mode of that path",
-    errno.EPERM: "check the owner and mode of that path",
-    errno.EROFS: "use a writable --data directory",
-    errno.ENOSPC: "the disk is full: free some space and run the command again",
-    errno.EDQUOT: "the disk quota is used up: free some space and run the command again",
-}
-
-
-def _fail(message: str, code: int) -> None:
-    """One line on stderr, never wrapped, then exit with *code*."""
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-class _Commands(TyperGroup):
-    """Errors a user can act on (a bad profile, a missing file, a locked or missing catalog, a
-    mistyped option) print one line and exit non-zero: 2 for what was typed, 1 for the rest."""
-
-    def invoke(self, ctx: typer.Context):
-        try:
-            return super().invoke(ctx)
-        except NoArgsIsHelpError:
-            raise
-        except UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "newsarc"
-            _fail(f"{where}: {exc.format_message()} (see `{where} --help`)", 2)
-        except BadProfile as exc:
-            _fail(str(exc), 2)
-        except NewsarcError as exc:
-            _fail(str(exc), 1)
-        except OSError as exc:
-            hint = _OS_ERROR_HINTS.get(exc.errno)
-            if hint is None or exc.filename is None:
-                raise
-            _fail(f"{exc.filename}: {exc.strerror}: {hint}", 1)
-
-
-app = typer.Typer(cls=_Commands, help=__doc__, no_args_is_help=True, add_completion=False)
+app = typer.Typer(cls=OneLineErrors, help=__doc__, no_args_is_help=True, add_completion=False)
 console = Console()
 
 # Fixed, so a second `newsarc demo` revisits the same URLs (and gets 304s and revisits).
@@ -297,11 +252,10 @@ def verify(data: Path = DataOption) -> None:
 @app.command()
 def ingest(data: Path = DataOption) -> None:
     """Index and catalog every closed WARC in the data directory (idempotent)."""
-    _existing(data)
     from flows.pipeline import ingest_data_dir
-
     from flows.run_summary import ingest_lines
 
+    _existing(data)
     report = ingest_data_dir(data)
     for line in ingest_lines(report):
         console.print(line, markup=False, highlight=False, soft_wrap=True)

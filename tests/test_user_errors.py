@@ -106,34 +106,50 @@ def write_warc(path: Path) -> None:
         writer.write_record(record)
 
 
-def _can_mount_read_only(tmp_path: Path) -> bool:
-    if not shutil.which("unshare"):
-        return False
-    probe = subprocess.run(
-        ["unshare", "-m", "mount", "--bind", "-o", "ro", str(tmp_path), str(tmp_path)],
-        capture_output=True,
-    )
-    return probe.returncode == 0
-
-
-def test_a_read_only_data_directory(tmp_path):
-    """Read-only for root too: a read-only bind mount in a private mount namespace (chmod would
-    not stop root), gone when the command exits."""
-    if not _can_mount_read_only(tmp_path):
-        pytest.skip("needs `unshare -m` and mount (CAP_SYS_ADMIN) to make a read-only directory")
-    data = tmp_path / "data"
-    write_warc(data / "warcs" / "site-00001.warc.gz")
-    script = 'mount --bind -o ro "$1" "$1" && exec "$2" ingest --data "$1"'
-    done = subprocess.run(
-        ["unshare", "-m", "sh", "-c", script, "sh", str(data), str(NEWSARC)],
+def in_private_mounts(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess:
+    """Run *script* (sh, $1.. = *args*) in a private mount namespace: what it mounts is seen by
+    nothing else and goes away with it. Read-only and full for root too, which chmod is not."""
+    if (
+        not shutil.which("unshare")
+        or subprocess.run(
+            ["unshare", "-m", "mount", "--bind", "-o", "ro", str(tmp_path), str(tmp_path)],
+            capture_output=True,
+        ).returncode
+    ):
+        pytest.skip("needs `unshare -m` and mount (CAP_SYS_ADMIN) to make a read-only or full disk")
+    return subprocess.run(
+        ["unshare", "-m", "sh", "-c", script, "sh", *args],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def one_line(done: subprocess.CompletedProcess) -> str:
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
+    return line
+
+
+def test_a_read_only_data_directory(tmp_path):
+    data = tmp_path / "data"
+    write_warc(data / "warcs" / "site-00001.warc.gz")
+    script = 'mount --bind -o ro "$1" "$1" && exec "$2" ingest --data "$1"'
+    line = one_line(in_private_mounts(tmp_path, script, str(data), str(NEWSARC)))
     assert str(data) in line and "Read-only file system" in line
     assert "use a writable --data directory" in line or "check the permissions" in line
     assert sorted(p.name for p in data.rglob("*")) == ["site-00001.warc.gz", "warcs"]
+
+
+def test_a_full_disk(tmp_path):
+    data, warc = tmp_path / "data", tmp_path / "site-00001.warc.gz"
+    data.mkdir()
+    write_warc(warc)
+    script = (
+        'mount -t tmpfs -o size=1m tmpfs "$1" && mkdir "$1/warcs" && cp "$3" "$1/warcs/" && '
+        '{ dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null; exec "$2" ingest --data "$1"; }'
+    )
+    line = one_line(in_private_mounts(tmp_path, script, str(data), str(NEWSARC), str(warc)))
+    assert "No space left on device" in line and "free some space" in line
 
 
 @pytest.mark.parametrize("command", ["crawl", "serve"])
