@@ -245,7 +245,8 @@ def _open_failure(db_path: Path, message: str) -> NewsarcError:
     reason = message.removeprefix("IO Error: ").splitlines()[0]
     if "database does not exist" in message:
         return CatalogMissing(db_path)
-    if "not a valid DuckDB database" in message:
+    # An empty or cut-short file (a full disk, a copy interrupted) is as unreadable as garbage.
+    if "not a valid DuckDB database" in message or "Could not read enough bytes" in message:
         return CatalogUnreadable(db_path, reason)
     if "lock" in message.lower():
         match = _LOCK_PID.search(message)
@@ -433,9 +434,18 @@ def _ingest_one(
                 _record_damage(con, path, sha256, size, damage)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback(con)
             raise
     return records, added, errors
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back, without hiding the error that got us here behind a failed rollback (after a
+    full disk DuckDB may already have ended the transaction itself)."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as exc:
+        log.debug("rollback after a failed batch: %s", exc)
 
 
 def _record_damage(
@@ -469,7 +479,7 @@ def _changed_since_ingest(
         _record_damage(con, path, sha256, path.stat().st_size, spans)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        _rollback(con)
         raise
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from archive.dedup.urls import normalize_url
 from archive.extract import BadExtractRules, extract
@@ -64,10 +65,16 @@ def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str
         "SELECT warc_file, warc_offset FROM captures WHERE record_type = 'warcinfo'"
     ).fetchall()
     for warc_file, offset in rows:
-        with open(warc_dir / warc_file, "rb") as handle:
-            handle.seek(offset)
-            record = next(iter(ArchiveIterator(handle)))
-            fields = parse_warc_fields(record.content_stream().read())
+        try:
+            with open(warc_dir / warc_file, "rb") as handle:
+                handle.seek(offset)
+                record = next(iter(ArchiveIterator(handle)))
+                fields = parse_warc_fields(record.content_stream().read())
+        except (ArchiveLoadFailed, OSError, ValueError, EOFError, StopIteration) as exc:
+            # Bit rot in a catalogued warcinfo (ingest quarantines the file): its stories wait
+            # for a good copy instead of stopping every other file's extraction.
+            log.error("%s: warcinfo at offset %d unreadable (%r); skipping", warc_file, offset, exc)
+            continue
         raw = fields.get("newsarc-page-patterns")
         stories = json.loads(raw).get("stories", []) if raw else [""]
         contexts[warc_file] = CaptureContext(

@@ -17,6 +17,7 @@ import pyarrow as pa
 from lxml import etree
 
 from archive.dedup.urls import normalize_url
+from archive.errors import BadWarc
 from archive.sitemaps import sitemap_entries
 from archive.staging import stage_keys
 from archive.warc_reader import read_http_response
@@ -196,7 +197,7 @@ def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> i
                 body = gzip.decompress(body)
             for loc, lastmod in sitemap_entries(body):
                 lastmods[(run_id, normalize_url(loc))] = lastmod
-        except (etree.XMLSyntaxError, OSError, ValueError) as exc:
+        except (etree.XMLSyntaxError, OSError, ValueError, BadWarc) as exc:
             log.info("not a readable sitemap: %s (%r)", url, exc)
     rows = [{"run_id": run, "node": node, "lastmod": lastmod}
             for (run, node), lastmod in lastmods.items()]  # fmt: skip

@@ -201,3 +201,15 @@ def test_bit_rot_in_an_ingested_file_is_reported_and_never_stops_the_next_ingest
 
     assert ingest_data_dir(data).quarantined == report.quarantined  # reported on every run
     assert ingest_data_dir(data).files == 0
+
+
+def test_bit_rot_in_an_ingested_warcinfo_never_stops_the_next_files_stories(three_runs):
+    data, first, middle, landed, last = three_runs
+    ingest_data_dir(data)
+    flip_byte(first, 30)  # inside the deflate data of the warcinfo record, at offset 0
+    crawl(data, 3, ["eta"])
+
+    report = ingest_data_dir(data)
+
+    assert [(q.warc_file, q.offset) for q in report.quarantined] == [(first.name, 0)]
+    assert "eta" in stories(data)
