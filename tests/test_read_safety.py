@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from archive.catalog import open_catalog
+from archive.catalog import _READ_ONLY_CONFIG, open_catalog
 from flows.pipeline import archive_profiles
 from tests.cli_process import invoke, newsarc
 from tests.sites import DemoSites
@@ -193,3 +193,18 @@ def test_read_only_connections_of_one_process_share_the_seal(data):
     finally:
         first.close()
         second.close()
+
+
+def test_the_seal_still_lets_duckdb_spill_a_big_sort_to_its_temp_directory(tmp_path):
+    """DuckDB's own spill files (beside the catalog, in archive.duckdb.tmp) are not 'external
+    access': a sort bigger than memory completes under the read-only configuration. (The same
+    sort without a temp directory runs out of memory, so it did spill.)"""
+    db = tmp_path / "archive.duckdb"
+    with duckdb.connect(str(db)) as con:
+        rows = "SELECT md5(i::VARCHAR) || md5((i * 7)::VARCHAR) AS s FROM range(300000) r(i)"
+        con.execute(f"CREATE TABLE t AS {rows}")
+    config = _READ_ONLY_CONFIG | {"memory_limit": "32MB", "threads": 1}
+    with duckdb.connect(str(db), read_only=True, config=config) as con:
+        sort = "SELECT count(*), max(s) FROM (SELECT s FROM t ORDER BY s DESC)"
+        assert con.execute(sort).fetchone()[0] == 300000
+        assert (tmp_path / "archive.duckdb.tmp").is_dir()  # removed again at close
