@@ -213,3 +213,18 @@ def test_bit_rot_in_an_ingested_warcinfo_never_stops_the_next_files_stories(thre
 
     assert [(q.warc_file, q.offset) for q in report.quarantined] == [(first.name, 0)]
     assert "eta" in stories(data)
+
+
+def test_a_crawl_after_bit_rot_archives_and_catalogues_as_usual(archive):
+    archive.crawl("aggregator")
+    rotten = archive.warcs()[0]
+    flip_byte(rotten, rotten.stat().st_size // 2)
+    before = len(archive.warcs())
+
+    run = archive.crawl("aggregator")  # asserts the crawl itself did not fail
+
+    assert len(archive.warcs()) > before
+    assert [q.warc_file for q in run.ingest.quarantined] == [rotten.name]
+    new_files = {p.name for p in archive.warcs()[before:]}
+    catalogued = {name for (name,) in archive.rows("SELECT warc_file FROM warc_files")}
+    assert new_files <= catalogued
