@@ -45,8 +45,6 @@ CHROMIUM_FLAGS = [
     # WebRTC may not send UDP around the proxy (STUN/TURN to any address).
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
-    # window.open and target=_blank open nothing.
-    "--block-new-web-contents",
 ]
 # Chromium bypasses a proxy for loopback unless told not to; the sites we test on are loopback.
 NO_PROXY_BYPASS = "--proxy-bypass-list=<-loopback>"

@@ -7,8 +7,9 @@ connection either passes this check or never exists. Aborting requests in Playwr
 around (a service worker's requests never reach it); this cannot.
 
 It speaks just enough HTTP to route: `CONNECT host:port` (https, ws, wss) becomes a tunnel, and a
-plain-http request in absolute form is sent on with `Connection: close`, one request per
-connection, so a reused client connection can never carry a request to another host.
+plain-http request in absolute form is sent on in origin form with `Connection: close`; the
+client's connection ends with the server's. Routing is decided once per client connection, so
+whatever else a client sends on it can only reach the same, allowed, server.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from urllib.parse import urlsplit
 
 from crawlers.network_scope import NetworkScope
@@ -25,11 +27,12 @@ log = logging.getLogger(__name__)
 MAX_HEAD_BYTES = 64 * 1024
 HEAD_TIMEOUT = 30.0
 CONNECT_TIMEOUT = 30.0
+MAX_TARGETS = 1000
 _HOP_BY_HOP = {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization"}
 
 
 class _Refused(Exception):
-    """The request is answered with `status` and never forwarded."""
+    """The request is never forwarded: a CONNECT is answered with `status`, the rest closed."""
 
     def __init__(self, status: str, why: str) -> None:
         super().__init__(why)
@@ -43,7 +46,9 @@ class ScopeProxy:
         self.scope = scope
         self.host = host
         self.port: int | None = None
-        self.refused: list[str] = []  # "METHOD host:port" of every refused attempt, in order
+        # Refused attempts by "METHOD host:port"; each is logged the first time only, so a page
+        # that retries in a loop cannot flood the crawl log (nor memory: see MAX_TARGETS).
+        self.refused: Counter[str] = Counter()
         self._upstream_ips: dict[tuple[str, int], str] = {}
         self._server: asyncio.Server | None = None
         self._clients: set[asyncio.Task] = set()
@@ -101,8 +106,7 @@ class ScopeProxy:
         try:
             method, host, port, forward = self._route(head)
             if not self.scope.allows(host, port):
-                self.refused.append(f"{method} {host}:{port}")
-                log.warning("scope proxy refused %s %s:%d (out of scope)", method, host, port)
+                self._note_refusal(f"{method} {host}:{port}")
                 raise _Refused("403 Forbidden", f"{host}:{port} is outside this crawl's scope")
             try:
                 up_reader, up_writer = await asyncio.wait_for(
@@ -137,6 +141,14 @@ class ScopeProxy:
             if upload is not None:
                 upload.cancel()
             up_writer.close()
+
+    def _note_refusal(self, target: str) -> None:
+        if target not in self.refused:
+            if len(self.refused) >= MAX_TARGETS:
+                target = "(other targets)"
+            else:
+                log.warning("scope proxy refused %s (out of scope)", target)
+        self.refused[target] += 1
 
     @staticmethod
     def _route(head: bytes) -> tuple[str, str, int, bytes | None]:
