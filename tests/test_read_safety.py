@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import socket
 from pathlib import Path
 
 import duckdb
@@ -104,12 +105,27 @@ def test_attach_of_another_database_is_refused(data, untouched, tmp_path):
     assert not (tmp_path / "other.duckdb").exists()
 
 
-def test_extensions_are_neither_installed_nor_loaded(data, untouched, tmp_path):
+def test_extensions_are_neither_installed_nor_loaded_and_nothing_is_fetched(
+    data, untouched, tmp_path
+):
+    """A canary on loopback stands in for the extension repository and any URL: it must see no
+    connection at all."""
     home = tmp_path / "home"
     home.mkdir()
     env = {**os.environ, "HOME": str(home)}
-    for sql in ("INSTALL httpfs", "LOAD httpfs", "SELECT * FROM read_csv('https://x.invalid/a')"):
-        refused(data, sql, in_child=True, env=env)
+    with socket.create_server(("127.0.0.1", 0)) as canary:
+        url = f"http://127.0.0.1:{canary.getsockname()[1]}"
+        for sql in (
+            "INSTALL httpfs",
+            f"FORCE INSTALL httpfs FROM '{url}'",
+            "LOAD httpfs",
+            f"SELECT * FROM read_csv('{url}/a.csv')",
+            f"SELECT * FROM read_text('{url}/a.txt')",
+        ):
+            refused(data, sql, in_child=True, env=env)
+        canary.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            canary.accept()
     assert list(home.rglob("*")) == []  # no ~/.duckdb/extensions was even created
 
 
