@@ -171,3 +171,32 @@ def test_links_that_are_not_urls_are_ignored() -> None:
 
 def test_a_page_url_that_is_not_a_url() -> None:
     assert extract_or_decode_error("http://[::1", PAGE, CAPTURED_AT) is not None
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x0c", "\x1f", "\x00", "\ufffe"])
+def test_a_control_character_beside_a_dropped_link_list_is_no_crash(control: str) -> None:
+    """Found on a real page with one byte flipped: dropping a teaser list joins its tail to the
+    text before it, and lxml refuses a control character in text set from Python."""
+    links = "".join(f'<li><a href="/s/{n}">Story {n}</a></li>' for n in range(4))
+    page = PAGE.replace(
+        b"<p>Updated", f"<p>Before<ul>{links}</ul>after {control} it</p><p>Updated".encode()
+    )
+    record = extract_or_decode_error("http://a.example/", page, CAPTURED_AT)
+    assert record is not None and "A lab released a model today." in record["body_en"]
+
+
+def test_a_lone_surrogate_escape_in_json_ld_is_replaced_not_stored() -> None:
+    """A lone surrogate in a record cannot be encoded: the catalog's whole batch would fail."""
+    ld = rb'{"@type": "NewsArticle", "headline": "Big \ud800 AI news", "author": "Jo \udc00"}'
+    script = b'<script type="application/ld+json">' + ld + b"</script>"
+    page = PAGE.replace(b"<head>", b"<head>" + script)
+    record = extract_or_decode_error("http://a.example/", page, CAPTURED_AT)
+    assert record["author"] == "Jo \ufffd"
+
+
+def test_utf7_that_decodes_to_a_lone_surrogate_keeps_the_page() -> None:
+    page = PAGE.replace(b"<p>Updated", b"<p>utf7 +2AA- here</p><p>Updated")
+    record = extract_or_decode_error(
+        "http://a.example/", page, CAPTURED_AT, {"Content-Type": "text/html; charset=utf-7"}
+    )
+    assert "A lab released a model today." in record["body_en"]

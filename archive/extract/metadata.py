@@ -22,6 +22,8 @@ _ARTICLE_TYPES = {
 
 
 _SITE_TYPES = {"website", "organization", "newsmediaorganization"}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -95,11 +97,23 @@ def _absolute(base: str, href: str) -> str | None:
 def _json_ld_objects(tree):
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
-            objects = list(_flatten(json.loads(script.text or "", strict=False)))
+            data = json.loads(script.text or "", strict=False)
+            if _SURROGATE_ESCAPE.search(script.text):
+                data = _without_lone_surrogates(data)
+            objects = list(_flatten(data))
         except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested 10,000 deep
             log.debug("unreadable JSON-LD skipped: %s", exc)
             continue
         yield from objects
+
+
+def _without_lone_surrogates(data):
+    """*data* with every half of a UTF-16 pair left alone by a "\\ud800" escape made U+FFFD.
+
+    Such a half is not text: nothing downstream can encode it, and one in a record would stop
+    the catalog's whole batch of extractions from being written."""
+    text = json.dumps(data, ensure_ascii=False)
+    return json.loads(_SURROGATE.sub("\ufffd", text))
 
 
 def _flatten(data):

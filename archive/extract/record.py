@@ -38,6 +38,15 @@ _names_dek = holds_word(
 )
 MAX_DEK = 500  # characters
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# What XML cannot hold: C0 controls but tab, LF and CR (a browser shows nothing for them; VT and
+# FF are spaces), halves of UTF-16 pairs and the two non-characters (decoding damage: U+FFFD).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_SAFE = {
+    **dict.fromkeys([*range(0x00, 0x09), *range(0x0E, 0x20)]),
+    0x0B: " ",
+    0x0C: " ",
+    **dict.fromkeys([*range(0xD800, 0xE000), 0xFFFE, 0xFFFF], "\ufffd"),
+}
 _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "pubdate", "publishdate",
                    "datepublished", "publish_date", "date", "dc.date")  # fmt: skip
 _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
@@ -150,7 +159,13 @@ def extract(
 
 def _parse(text: str):
     """Comments and processing instructions are dropped while parsing: a comment inside a
-    paragraph would otherwise cut its text in two for trafilatura (as its own loader does)."""
+    paragraph would otherwise cut its text in two for trafilatura (as its own loader does).
+
+    Characters XML cannot hold go first: lxml parses them into text but refuses them in any
+    text set later (dropping an element joins its tail to its neighbour's), and a lone surrogate
+    (a charset such as UTF-7 can decode to one) cuts the parse short."""
+    if _NOT_XML.search(text):
+        text = text.translate(_XML_SAFE)
     text = _XML_DECLARATION.sub("", text) or "<html></html>"
     try:
         return lxml_html.document_fromstring(text, parser=_html_parser())
