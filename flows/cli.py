@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from archive.errors import DataDirMissing
+from archive.errors import DataDirMissing, NewsarcError
 from flows.cli_errors import OneLineErrors
 
 app = typer.Typer(cls=OneLineErrors, help=__doc__, no_args_is_help=True, add_completion=False)
@@ -351,11 +351,18 @@ def query(
 
 
 def _run_query(con, sql: str) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of *sql*; DuckDB's refusals and SQL mistakes become one-line errors."""
+    """Columns and rows of *sql*; DuckDB's refusals and SQL mistakes become one-line errors.
+
+    DuckDB 1.5.5 lets `enable_logging()` name a log file despite the locked configuration: the
+    seal refuses the write, but that refusal aborts the whole process, so it is refused here."""
+    import re
+
     import duckdb
 
     from archive.errors import QueryFailed, QueryRefused
 
+    if re.search(r"\benable_logging\s*\(", sql, re.IGNORECASE):
+        raise QueryRefused("enable_logging() could write a log file")
     try:
         cursor = con.execute(sql)
         if cursor.description is None:  # a statement without a result, e.g. SET or CHECKPOINT
@@ -514,8 +521,11 @@ def history(
     try:
         article_id = find_story(con, story)
         if article_id is None:
-            Console(stderr=True).print(f"no story {story!r} in {db_path.resolve()}", markup=False)
-            raise typer.Exit(1)
+            raise NewsarcError(
+                f"no story {story!r} in {db_path.resolve()}: give its article_id, canonical URL "
+                "or any URL of it (`newsarc query 'SELECT article_id, canonical_url FROM "
+                "articles'` lists them)"
+            )
         versions = story_versions(con, article_id)
         events = recent_changes(con, article_id=article_id)
     finally:

@@ -140,6 +140,12 @@ def test_settings_cannot_switch_the_protection_off(data, untouched):
         assert "configuration has been locked" in line
 
 
+def test_logging_to_a_file_is_refused(data, untouched, tmp_path):
+    log = tmp_path / "duckdb-log"
+    refused(data, f"CALL enable_logging(storage = 'file', storage_path = '{log}'); SELECT 1")
+    assert not log.exists()
+
+
 def test_changing_the_catalog_is_refused(data, untouched):
     for sql in ("DELETE FROM articles", "DROP TABLE captures", "CREATE TABLE t (x INT)"):
         assert "read-only mode" in refused(data, sql)
