@@ -33,6 +33,7 @@ from archive.extract.decode import DecodeError
 from archive.recovery import OPEN_SUFFIX, mend_open_file, verify_warc
 from archive.warc_reader import (
     iter_warc_entries,
+    list_entries_carefully,
     list_verified_entries,
     read_http_response,
     read_resource_block,
@@ -161,6 +162,28 @@ def test_damaged_warcs_are_read_or_refused_with_bad_warc(warc: DamagedWarc) -> N
 
 @given(warc=damaged_warcs())
 @fuzz_settings(60)
+def test_careful_listing_keeps_every_intact_record_and_names_the_damage(warc) -> None:
+    """The careful reader (for files the fast one refuses): records and damaged spans tile the
+    file, and every record before the first damaged byte is listed where it lies."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, warc.data)
+        listing = list_entries_carefully(path)
+        assert_within_file(listing.entries, len(warc.data))
+        spans = [(e.row.warc_offset, e.row.warc_length) for e in listing.entries]
+        spans += [(d.offset, d.length) for d in listing.damage if d.offset is not None]
+        covered = 0
+        for offset, length in sorted(spans):
+            assert offset == covered and length > 0, "records and damage must tile the file"
+            covered += length
+        assert covered == len(warc.data)
+        intact = [len(m) for m in warc.intact_members]
+        listed = [(e.row.warc_offset, e.row.warc_length) for e in listing.entries[: len(intact)]]
+        assert listed == [(sum(intact[:i]), n) for i, n in enumerate(intact)]
+        read_back(path, listing.entries)
+
+
+@given(warc=damaged_warcs())
+@fuzz_settings(60)
 def test_mending_keeps_every_record_before_the_damage_and_loses_no_byte(warc) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = written(tmp, warc.data, NAME + OPEN_SUFFIX)
@@ -194,6 +217,9 @@ def test_spliced_intact_records_are_all_listed_at_their_offsets(splice) -> None:
         assert [e.row.warc_length for e in entries] == [len(m) for m in records]
         cdxj_lines(entries, path.name)
         read_back(path, entries)
+        careful = list_entries_carefully(path)
+        assert careful.damage == []
+        assert [e.row for e in careful.entries] == [e.row for e in entries]
 
 
 @given(warc=damaged_warcs(file_damage=False))
@@ -204,27 +230,26 @@ def test_records_damaged_inside_intact_gzip_are_read_back_or_refused(warc) -> No
     with tempfile.TemporaryDirectory() as tmp:
         path = written(tmp, warc.data)
         entries = listed_or_bad_warc(lambda p: list(iter_warc_entries(p)), path) or []
-        read_back(path, entries, strict=False)
+        read_back(path, entries)
 
 
-def read_back(path: Path, entries, strict: bool = True) -> None:
-    """Read every response and rendered DOM listed, as ingest does, and extract the pages.
-
-    *strict*: the file verified, so every read must succeed; otherwise `BadWarc` is allowed."""
+def read_back(path: Path, entries) -> None:
+    """Read every response and rendered DOM listed, as ingest does, and extract the pages: a
+    record that cannot be read is a `BadWarc` naming the file, a page that cannot be decoded
+    a `DecodeError`; nothing else may escape."""
     for entry in entries:
         row = entry.row
         try:
             if row.record_type == "response":
                 response = read_http_response(path, row.warc_offset)
-                assert response.url == row.url or not strict
+                assert response.url == row.url
                 body, headers = response.body, dict(response.headers)
             elif row.record_type == "resource":
                 body, headers = read_resource_block(path, row.warc_offset), {}
             else:
                 continue
-        except BadWarc:
-            if strict:
-                raise
+        except BadWarc as exc:
+            assert exc.path == path
             continue
         try:
             extract(row.url or "", body, row.captured_at or CAPTURED_AT, headers)
