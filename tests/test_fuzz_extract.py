@@ -36,6 +36,19 @@ from tests.fuzz_inputs import (
     seed_pages,
 )
 
+PAGE = (
+    b"<html><head><title>AI news</title></head><body><article><h1>Big AI news</h1>"
+    b"<time>10h ago</time><p>Updated 2h ago</p><p>A lab released a model today.</p>"
+    b"</article></body></html>"
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def warm_extraction() -> None:
+    """Load what extraction loads lazily (language model, trafilatura) before the first example,
+    so that one-off cost is not charged to that example's deadline."""
+    extract("http://a.example/", PAGE, CAPTURED_AT)
+
 
 def extract_or_decode_error(url: str, body: bytes, captured_at: datetime, headers=None):
     """The story's JSON record, or None when the body is refused with a `DecodeError`."""
@@ -88,12 +101,6 @@ def test_any_url_and_capture_time(page, url, captured_at) -> None:
 
 
 # -- crashes fuzzing found, kept with the bytes that broke -----------------------------------
-
-PAGE = (
-    b"<html><head><title>AI news</title></head><body><article><h1>Big AI news</h1>"
-    b"<time>10h ago</time><p>Updated 2h ago</p><p>A lab released a model today.</p>"
-    b"</article></body></html>"
-)
 
 
 def test_a_charset_python_knows_but_cannot_decode_falls_back() -> None:
