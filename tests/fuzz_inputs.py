@@ -7,13 +7,14 @@ fractions of the input, so a failing example reads the same whatever seed it lan
 shrinking moves towards "no damage".
 
 Each test's budget comes from `fuzz_settings`: a fixed count in the suite, or
-``NEWSARC_FUZZ_EXAMPLES`` per test for a long run (see benchmarks/fuzz.py).
+``NEWSARC_FUZZ_EXAMPLES`` per test for a long run (``uv run python -m benchmarks.fuzz``).
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -123,6 +124,23 @@ TAGS = (b"div", b"p", b"b", b"table", b"span", b"article", b"li", b"ul", b"a", b
 
 _position = st.integers(0, 1000).map(lambda n: n / 1000)
 
+# JSON-LD a page may carry: the keys extraction reads, holding any JSON at all.
+LD_KEYS = (
+    "@type", "@graph", "headline", "name", "alternativeHeadline", "description", "author",
+    "datePublished", "dateModified", "keywords", "articleBody", "publisher", "mainEntity",
+    "inLanguage", "text", "acceptedAnswer", "url", "image",
+)  # fmt: skip
+LD_TYPES = st.sampled_from(("NewsArticle", "WebPage", "FAQPage", "Question", "Organization"))
+_ld_scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30), LD_TYPES,
+    st.sampled_from(("2024-05-01T10:00:00Z", "0001-01-01T00:00:00+01:00", "99999-01-01", "")),
+)  # fmt: skip
+JSON_LD = st.recursive(
+    _ld_scalar,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(LD_KEYS), inner),
+    max_leaves=20,
+)
+
 PAGE_MUTATIONS = st.one_of(
     st.tuples(st.just("flip"), _position, st.integers(1, 255)),
     st.tuples(st.just("truncate"), _position),
@@ -134,6 +152,7 @@ PAGE_MUTATIONS = st.one_of(
     st.tuples(st.just("attribute"), _position, st.integers(1, 400_000)),
     st.tuples(st.just("meta-charset"), st.sampled_from(CHARSET_LABELS)),
     st.tuples(st.just("nul-everywhere"), st.integers(2, 64)),
+    st.tuples(st.just("json-ld"), JSON_LD),
 )
 
 
@@ -147,6 +166,10 @@ def mutate_page(raw: bytes, mutations: list[tuple]) -> bytes:
     for op, *args in mutations:
         if op == "meta-charset":
             data = _declare_charset(data, args[0])
+            continue
+        if op == "json-ld":
+            script = json.dumps(args[0]).replace("</", "<\\/")
+            data = _in_head(data, f'<script type="application/ld+json">{script}</script>'.encode())
             continue
         if op == "nul-everywhere":
             step = args[0]
@@ -174,12 +197,13 @@ def mutate_page(raw: bytes, mutations: list[tuple]) -> bytes:
 
 def _declare_charset(data: bytes, label: str) -> bytes:
     """Put a <meta charset> first thing in <head>, where a browser looks for it."""
-    meta = f'<meta charset="{label}">'.encode()
+    return _in_head(data, f'<meta charset="{label}">'.encode())
+
+
+def _in_head(data: bytes, markup: bytes) -> bytes:
     head = data.lower().find(b"<head")
-    if head < 0:
-        return meta + data
-    end = data.find(b">", head)
-    return data[: end + 1] + meta + data[end + 1 :] if end >= 0 else meta + data
+    end = data.find(b">", head) if head >= 0 else -1
+    return data[: end + 1] + markup + data[end + 1 :] if end >= 0 else markup + data
 
 
 def header_strategies() -> st.SearchStrategy[dict[str, str]]:
@@ -299,15 +323,6 @@ def members(data: bytes) -> list[bytes]:
 
 def plain(member: bytes) -> bytes:
     return gzip.decompress(member)
-
-
-def member_ends(data: bytes) -> list[int]:
-    """Byte offsets where each record's member ends."""
-    ends, total = [], 0
-    for member in members(data):
-        total += len(member)
-        ends.append(total)
-    return ends
 
 
 # Record-level damage: applied to one record's plain bytes before it is gzipped again.

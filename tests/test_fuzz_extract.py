@@ -27,6 +27,8 @@ from tests.fuzz_inputs import (
     CAPTURE_TIMES,
     CAPTURED_AT,
     CONTENT_CODINGS,
+    JSON_LD,
+    LD_KEYS,
     PAGE_MUTATIONS,
     URLS,
     encode_body,
@@ -98,6 +100,20 @@ def test_content_codings_that_lie_or_are_torn(page, coding, declared, cut, mutat
 @fuzz_settings(40, deadline_ms=4_000)
 def test_any_url_and_capture_time(page, url, captured_at) -> None:
     assert_same_record_twice(url, page.raw, captured_at)
+
+
+ARTICLE_LD = st.dictionaries(st.sampled_from(LD_KEYS), JSON_LD).map(
+    lambda ld: {"@type": "NewsArticle", **ld}
+)
+
+
+@given(ld=st.one_of(ARTICLE_LD, JSON_LD), extra=st.lists(PAGE_MUTATIONS, max_size=1))
+@fuzz_settings(60)
+def test_any_json_ld_gives_a_record(ld, extra) -> None:
+    """JSON-LD is the page's own claim, in any shape: lists where strings belong, numbers for
+    dates, nesting, NaN. It may be ignored, never fatal."""
+    page = mutate_page(PAGE, [("json-ld", ld), *extra])
+    assert_same_record_twice("http://a.example/", page, CAPTURED_AT)
 
 
 # -- crashes fuzzing found, kept with the bytes that broke -----------------------------------
