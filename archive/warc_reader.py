@@ -268,14 +268,26 @@ def list_entries_carefully(warc_path: Path) -> CarefulListing:
     return CarefulListing(entries, damage)
 
 
+def _warcio_record_at(path: Path, fh: Any, offset: int) -> Any:
+    """The record warcio reads at *offset* of the open file *fh*, or `BadWarc` saying why not.
+
+    warcio fails on some damaged records with its own errors (AttributeError for an HTTP record
+    without WARC-Target-URI); they are the record's fault, so they name the file and offset."""
+    fh.seek(offset)
+    try:
+        record = next(iter(WarcioIterator(fh)), None)
+    except (ArchiveLoadFailed, AttributeError) as exc:
+        raise BadWarc(path, offset, f"no WARC record here: {type(exc).__name__}: {exc}") from exc
+    if record is None:
+        raise BadWarc(path, offset, "no WARC record here (end of file)")
+    return record
+
+
 def _careful_entry(path: Path, fh: Any, offset: int, length: int) -> WarcEntry:
     """The entry of the intact gzip member at *offset*, read by warcio alone.
 
     A warcinfo entry carries its own run id and profile; the caller passes them on."""
-    fh.seek(offset)
-    record = next(iter(WarcioIterator(fh)), None)
-    if record is None:
-        raise BadWarc(path, offset, "no WARC record in an intact gzip member")
+    record = _warcio_record_at(path, fh, offset)
     headers = record.rec_headers
     rec_type = record.rec_type or ""
     record_id = headers.get_header("WARC-Record-ID")
@@ -569,8 +581,7 @@ def read_resource_block(warc_path: Path, offset: int) -> bytes:
     if found is not None and found[0].headers.get("WARC-Type") == "resource":
         return found[1]
     with path.open("rb") as fh:
-        fh.seek(offset)
-        return next(iter(WarcioIterator(fh))).content_stream().read()
+        return _warcio_record_at(path, fh, offset).content_stream().read()
 
 
 def read_http_response(warc_path: Path, offset: int) -> ArchivedResponse:
@@ -589,13 +600,7 @@ def read_http_response(warc_path: Path, offset: int) -> ArchivedResponse:
 def _read_http_response_with_warcio(path: Path, offset: int) -> ArchivedResponse:
     """`read_http_response` entirely through warcio: the reference, and the path for odd records."""
     with path.open("rb") as fh:
-        fh.seek(offset)
-        try:
-            record = next(iter(WarcioIterator(fh)), None)
-        except ArchiveLoadFailed as exc:
-            raise BadWarc(path, offset, f"no WARC record here: {exc}") from exc
-        if record is None:
-            raise BadWarc(path, offset, "no WARC record here (end of file)")
+        record = _warcio_record_at(path, fh, offset)
         if record.rec_type != "response" or record.http_headers is None:
             raise BadWarc(path, offset, f"expected an HTTP response record, got {record.rec_type}")
         status = _status_code(record.http_headers.get_statuscode())

@@ -23,6 +23,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -233,6 +234,22 @@ def test_records_damaged_inside_intact_gzip_are_read_back_or_refused(warc) -> No
         read_back(path, entries)
 
 
+@given(splice=SPLICES, damage=st.lists(FILE_MUTATIONS, min_size=1, max_size=3))
+@fuzz_settings(40)
+def test_records_read_by_offset_after_bit_rot_are_read_or_refused(splice, damage) -> None:
+    """The catalog keeps each record's offset; if the file rots afterwards, reading a page back
+    by that offset gives the record or a `BadWarc`, never another error."""
+    records = spliced(splice)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = written(tmp, b"".join(records))
+        entries = list_verified_entries(path)
+        data = path.read_bytes()
+        for mutation in damage:
+            data, _ = mutate_file(data, mutation)
+        path.write_bytes(data)
+        read_back(path, entries)
+
+
 def read_back(path: Path, entries) -> None:
     """Read every response and rendered DOM listed, as ingest does, and extract the pages: a
     record that cannot be read is a `BadWarc` naming the file, a page that cannot be decoded
@@ -255,3 +272,36 @@ def read_back(path: Path, entries) -> None:
             extract(row.url or "", body, row.captured_at or CAPTURED_AT, headers)
         except DecodeError:
             pass
+
+
+# -- crashes fuzzing found, kept with the bytes that broke -----------------------------------
+
+
+def test_a_rendered_dom_read_from_a_rotten_or_emptied_file_is_bad_warc(tmp_path: Path) -> None:
+    """Found: warcio's fallback let ArchiveLoadFailed (a flipped byte) and StopIteration (the
+    file emptied) escape `read_resource_block`."""
+    records = spliced(None)
+    path = written(tmp_path, b"".join(records))
+    dom = next(e for e in list_verified_entries(path) if e.row.record_type == "resource")
+    for damage in [("flip", dom.row.warc_offset / len(path.read_bytes()), 1), ("truncate", 0.0)]:
+        path.write_bytes(mutate_file(b"".join(records), damage)[0])
+        with pytest.raises(BadWarc) as refused:
+            read_resource_block(path, dom.row.warc_offset)
+        assert refused.value.offset == dom.row.warc_offset
+
+
+def test_a_response_without_target_uri_is_damage_not_a_crash(tmp_path: Path) -> None:
+    """Found: warcio raises AttributeError on an HTTP record with no WARC-Target-URI, which
+    stopped the careful listing (and with it ingest) of any file holding one."""
+    records = spliced(None)
+    k = next(i for i, m in enumerate(records) if b"WARC-Type: response" in plain(m))
+    records[k] = gzip.compress(
+        mutate_record(plain(records[k]), ("drop-warc-header", "WARC-Target-URI")), mtime=0
+    )
+    path = written(tmp_path, b"".join(records))
+    offset = sum(len(m) for m in records[:k])
+    listing = list_entries_carefully(path)
+    assert [(d.offset, d.length) for d in listing.damage] == [(offset, len(records[k]))]
+    assert len(listing.entries) == len(records) - 1
+    with pytest.raises(BadWarc):
+        read_http_response(path, offset)
