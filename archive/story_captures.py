@@ -75,12 +75,27 @@ def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str
             # for a good copy instead of stopping every other file's extraction.
             log.error("%s: warcinfo at offset %d unreadable (%r); skipping", warc_file, offset, exc)
             continue
-        raw = fields.get("newsarc-page-patterns")
-        stories = json.loads(raw).get("stories", []) if raw else [""]
         contexts[warc_file] = CaptureContext(
-            [re.compile(p) for p in stories], _extract_rules(warc_file, fields)
+            _story_patterns(warc_file, fields), _extract_rules(warc_file, fields)
         )
     return contexts
+
+
+def _story_patterns(warc_file: str, fields: dict[str, str]) -> list[re.Pattern]:
+    """The file's story URL patterns: match-all without any, or with patterns that do not parse
+    (a hand-edited warcinfo), as for a file another tool wrote."""
+    raw = fields.get("newsarc-page-patterns")
+    if not raw:
+        return [re.compile("")]
+    try:
+        return [re.compile(p) for p in json.loads(raw).get("stories", [])]
+    except (ValueError, TypeError, AttributeError, re.error) as exc:  # not {"stories": [regex]}
+        log.warning(
+            "%s: ignoring its warcinfo newsarc-page-patterns, every HTML page is a candidate: %r",
+            warc_file,
+            exc,
+        )
+        return [re.compile("")]
 
 
 def _extract_rules(warc_file: str, fields: dict[str, str]) -> dict[str, list[str]]:

@@ -272,7 +272,8 @@ def _warcio_record_at(path: Path, fh: Any, offset: int) -> Any:
     """The record warcio reads at *offset* of the open file *fh*, or `BadWarc` saying why not.
 
     warcio fails on some damaged records with its own errors (AttributeError for an HTTP record
-    without WARC-Target-URI); they are the record's fault, so they name the file and offset."""
+    without WARC-Target-URI); they are the record's fault, so they name the file and offset.
+    Damaged bytes whose first line has five fields pass for an ARC record: refused too."""
     fh.seek(offset)
     try:
         record = next(iter(WarcioIterator(fh)), None)
@@ -280,6 +281,8 @@ def _warcio_record_at(path: Path, fh: Any, offset: int) -> Any:
         raise BadWarc(path, offset, f"no WARC record here: {type(exc).__name__}: {exc}") from exc
     if record is None:
         raise BadWarc(path, offset, "no WARC record here (end of file)")
+    if record.format != "warc":
+        raise BadWarc(path, offset, f"no WARC record here (warcio reads {record.format})")
     return record
 
 
@@ -581,7 +584,10 @@ def read_resource_block(warc_path: Path, offset: int) -> bytes:
     if found is not None and found[0].headers.get("WARC-Type") == "resource":
         return found[1]
     with path.open("rb") as fh:
-        return _warcio_record_at(path, fh, offset).content_stream().read()
+        record = _warcio_record_at(path, fh, offset)
+        if record.rec_type != "resource":
+            raise BadWarc(path, offset, f"expected a resource record, got {record.rec_type}")
+        return record.content_stream().read()
 
 
 def read_http_response(warc_path: Path, offset: int) -> ArchivedResponse:

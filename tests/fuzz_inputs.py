@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import os
+import re
 import zlib
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -270,12 +271,14 @@ CAPTURE_TIMES = st.one_of(
 # -- WARCs --------------------------------------------------------------------------------------
 
 
+STORIES = json.dumps({"stories": ["/"]})  # every page of the seed WARCs is a story
+
+
 def write_seed_warc(directory: Path, pages: tuple[SeedPage, ...]) -> Path:
     """A closed WARC holding a warcinfo, then per page a response, its request and a rendered
     DOM, and one fetch-error metadata record: every record kind the crawler writes."""
-    writer = WarcWriter(
-        directory, "fuzz", warcinfo_fields={"isPartOf": "fuzz", "newsarc-run-id": "r1"}
-    )
+    fields = {"isPartOf": "fuzz", "newsarc-run-id": "r1", "newsarc-page-patterns": STORIES}
+    writer = WarcWriter(directory, "fuzz", warcinfo_fields=fields)
     for n, page in enumerate(pages):
         when = CAPTURED_AT + timedelta(minutes=n)
         response, _ = writer.write_exchange(
@@ -345,6 +348,13 @@ RECORD_MUTATIONS = st.one_of(
     ),
     st.tuples(st.just("status-line"), st.binary(max_size=40)),
     st.tuples(st.just("page"), st.lists(PAGE_MUTATIONS, min_size=1, max_size=2)),
+    st.tuples(
+        st.just("story-patterns"),
+        st.one_of(
+            st.sampled_from(("{", '["/"]', '{"stories": "["}', '{"stories": [5]}', "null")),
+            st.text(max_size=30),
+        ),
+    ),
 )
 
 # File-level damage: applied to the whole file's bytes.
@@ -378,6 +388,13 @@ def mutate_record(record: bytes, mutation: tuple) -> bytes:
         ]
     elif op == "version-line":
         lines[0] = args[0]
+    elif op == "story-patterns":  # what a hand-edited warcinfo may say; other records unchanged
+        field = b"newsarc-page-patterns: " + args[0].encode() + b"\r"
+        block = re.sub(rb"(?m)^newsarc-page-patterns: .*\r$", lambda _: field, block)
+        lines = [
+            _with_value(line, b"content-length", lambda v: str(len(block) - 4).encode())
+            for line in lines
+        ]
     else:
         block = _mutate_http_block(block, op, args)
         lines = [

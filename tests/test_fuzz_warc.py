@@ -12,13 +12,18 @@ What must hold, whatever the damage:
 - every record that lies wholly before the first damaged byte is still counted by
   `verify_warc`, and mending an ``.open`` file keeps at least those records, gives a file that
   verifies, and loses no byte (what it cuts is saved beside it or was a torn tail);
-- records that verify are read back by offset, and their pages extract to a record or a
-  `DecodeError`.
+- the careful listing (for files the fast one refuses) tiles the file with records and named
+  damage, and lists every record before the damage where it lies;
+- records are read back by offset (also after the file rots) as a response or a `BadWarc`, and
+  their pages extract to a record or a `DecodeError`;
+- the whole ingest of a data directory holding a damaged file finishes, twice, with every
+  intact record catalogued.
 """
 
 from __future__ import annotations
 
 import gzip
+import re
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -39,6 +44,8 @@ from archive.warc_reader import (
     read_http_response,
     read_resource_block,
 )
+from flows.pipeline import ingest_data_dir
+from tests.catalog_queries import query
 from tests.fuzz_inputs import (
     CAPTURED_AT,
     FILE_MUTATIONS,
@@ -250,6 +257,33 @@ def test_records_read_by_offset_after_bit_rot_are_read_or_refused(splice, damage
         read_back(path, entries)
 
 
+@given(warc=damaged_warcs())
+@fuzz_settings(8, deadline_ms=20_000)
+def test_ingest_catalogues_every_intact_record_beside_a_damaged_file(warc) -> None:
+    """The whole ingest (catalog, extraction, story tables) on a data directory holding one
+    damaged file and one intact file: it finishes, twice, and the intact file's records and the
+    records before the damage are all catalogued."""
+    intact_file = b"".join(seed_warcs()[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        warcs = data / "warcs"
+        warcs.mkdir()
+        written(str(warcs), warc.data)
+        written(str(warcs), intact_file, NAME.replace("00001", "00002"))
+        ingest_data_dir(data)
+        ingest_data_dir(data)
+        expected = record_ids([*warc.intact_members, *seed_warcs()[1]])
+        catalogued = {row[0] for row in query(data, "SELECT record_id FROM captures")}
+        assert expected <= catalogued
+
+
+def record_ids(records: list[bytes]) -> set[str]:
+    return {_RECORD_ID.search(plain(m)).group(1).decode() for m in records}
+
+
+_RECORD_ID = re.compile(rb"WARC-Record-ID: (<[^>]+>)")
+
+
 def read_back(path: Path, entries) -> None:
     """Read every response and rendered DOM listed, as ingest does, and extract the pages: a
     record that cannot be read is a `BadWarc` naming the file, a page that cannot be decoded
@@ -279,15 +313,19 @@ def read_back(path: Path, entries) -> None:
 
 def test_a_rendered_dom_read_from_a_rotten_or_emptied_file_is_bad_warc(tmp_path: Path) -> None:
     """Found: warcio's fallback let ArchiveLoadFailed (a flipped byte) and StopIteration (the
-    file emptied) escape `read_resource_block`."""
-    records = spliced(None)
-    path = written(tmp_path, b"".join(records))
+    file emptied) escape `read_resource_block`; and when the damaged bytes' first line had five
+    fields, warcio read them as an ARC record and an empty DOM came back without a word."""
+    intact = b"".join(spliced(None))
+    path = written(tmp_path, intact)
     dom = next(e for e in list_verified_entries(path) if e.row.record_type == "resource")
-    for damage in [("flip", dom.row.warc_offset / len(path.read_bytes()), 1), ("truncate", 0.0)]:
-        path.write_bytes(mutate_file(b"".join(records), damage)[0])
+    offset = dom.row.warc_offset
+    flipped = intact[:offset] + bytes([intact[offset] ^ 1]) + intact[offset + 1 :]
+    arc_like = intact[:offset] + b"http://a.example/ 127.0.0.1 20240501120000 text/html 0\n"
+    for rotten in (flipped, b"", arc_like):
+        path.write_bytes(rotten)
         with pytest.raises(BadWarc) as refused:
-            read_resource_block(path, dom.row.warc_offset)
-        assert refused.value.offset == dom.row.warc_offset
+            read_resource_block(path, offset)
+        assert refused.value.offset == offset
 
 
 def test_a_response_without_target_uri_is_damage_not_a_crash(tmp_path: Path) -> None:
@@ -305,3 +343,19 @@ def test_a_response_without_target_uri_is_damage_not_a_crash(tmp_path: Path) -> 
     assert len(listing.entries) == len(records) - 1
     with pytest.raises(BadWarc):
         read_http_response(path, offset)
+
+
+@pytest.mark.parametrize(
+    "patterns", ["{", '["/"]', '{"stories": ["["]}', '{"stories": [5]}', '{"stories": null}']
+)
+def test_unreadable_story_patterns_in_a_warcinfo_do_not_stop_extraction(patterns, tmp_path):
+    """Found: a warcinfo whose newsarc-page-patterns was not {"stories": [regex]} (a hand edit,
+    another tool) stopped extraction and derivation for the whole data directory, every run.
+    Such a file is now read as one without patterns: every HTML page is a candidate."""
+    records = list(seed_warcs()[0])
+    records[0] = gzip.compress(mutate_record(plain(records[0]), ("story-patterns", patterns)))
+    (tmp_path / "warcs").mkdir()
+    written(str(tmp_path / "warcs"), b"".join(records))
+    ingest_data_dir(tmp_path)
+    [(extracted,)] = query(tmp_path, "SELECT count(*) FROM extractions WHERE record IS NOT NULL")
+    assert extracted == 2  # the rendered DOMs of both pages
