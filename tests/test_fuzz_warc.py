@@ -122,7 +122,7 @@ def damaged_warcs(draw, file_damage: bool = True) -> DamagedWarc:
     return DamagedWarc(data, intact)
 
 
-def written(directory: str, data: bytes, name: str = NAME) -> Path:
+def written(directory: str | Path, data: bytes, name: str = NAME) -> Path:
     path = Path(directory) / name
     path.write_bytes(data)
     return path
