@@ -131,7 +131,11 @@ def index_warc(path: Path, entries: Iterable[WarcEntry] | None = None) -> Path:
             os.close(fd)
             # sort=True buffers and sorts lines (spilling to temp files past 32 MiB), so the
             # merge below can stream.
-            CDXJIndexer(output=tmp, inputs=[str(path)], sort=True).process_all()
+            try:
+                CDXJIndexer(output=tmp, inputs=[str(path)], sort=True).process_all()
+            except (ValueError, TypeError, AttributeError) as exc:  # a record it cannot read
+                # (a WARC-Date that is no date): the file's own fault, so BadWarc names it
+                raise BadWarc(path, None, f"cdxj-indexer cannot index it: {exc!r}") from exc
         else:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 out.writelines(lines)
@@ -167,7 +171,11 @@ def merge_index(directory: Path, damaged: Collection[str] = ()) -> Path:
                 indexes.append(idx)
             continue
         if not idx.exists() or idx.stat().st_mtime < warc.stat().st_mtime:
-            index_warc(warc)
+            try:
+                index_warc(warc)
+            except BadWarc as exc:  # its records are catalogued; replay just cannot find them
+                log.error("%s; left out of %s", exc, MERGED_NAME)
+                continue
         indexes.append(idx)
     target = directory / MERGED_NAME
     fd, tmp = _temp_beside(target)

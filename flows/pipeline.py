@@ -13,7 +13,7 @@ from pathlib import Path
 
 from archive.catalog import IngestReport, ingest_warcs, open_catalog
 from archive.cdxj import index_path, index_warc, merge_index
-from archive.errors import NewsarcError
+from archive.errors import BadWarc, NewsarcError
 from archive.story_captures import extract_pending
 from archive.story_tables import derive_story_tables
 from archive.warc_reader import WarcEntry
@@ -40,8 +40,13 @@ PUBLIC_TABLES = (
 
 
 def _index_if_missing(warc: Path, entries: list[WarcEntry] | None = None) -> None:
+    """Index *warc* for replay unless it is; a file no indexer can read stays unindexed (its
+    records are still catalogued), never a reason to stop ingest."""
     if not index_path(warc).exists():
-        index_warc(warc, entries)
+        try:
+            index_warc(warc, entries)
+        except BadWarc as exc:
+            log.error("%s; not indexed for replay", exc)
 
 
 def _index_all(warc_dir: Path, warcs: list[Path], damaged: set[str]) -> None:

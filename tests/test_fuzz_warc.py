@@ -359,3 +359,17 @@ def test_unreadable_story_patterns_in_a_warcinfo_do_not_stop_extraction(patterns
     ingest_data_dir(tmp_path)
     [(extracted,)] = query(tmp_path, "SELECT count(*) FROM extractions WHERE record IS NOT NULL")
     assert extracted == 2  # the rendered DOMs of both pages
+
+
+@pytest.mark.parametrize("date", [b"not a date", b""])
+def test_a_record_cdxj_indexer_cannot_read_does_not_stop_ingest(date: bytes, tmp_path) -> None:
+    """Found: a verified file with a response whose WARC-Date is no date made cdxj-indexer raise
+    TypeError, which stopped ingest; now the file is catalogued and only left unindexed."""
+    records = list(seed_warcs()[0])
+    k = next(i for i, m in enumerate(records) if b"WARC-Type: response" in plain(m))
+    records[k] = gzip.compress(mutate_record(plain(records[k]), ("warc-header", "WARC-Date", date)))
+    (tmp_path / "warcs").mkdir()
+    written(tmp_path / "warcs", b"".join(records))
+    ingest_data_dir(tmp_path)
+    catalogued = {row[0] for row in query(tmp_path, "SELECT record_id FROM captures")}
+    assert record_ids(records) <= catalogued
