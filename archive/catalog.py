@@ -35,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from archive.durable import fsync_path
 from archive.errors import (
     BadWarc,
     CatalogLocked,
@@ -215,9 +216,9 @@ def _create_if_missing(db_path: Path) -> None:
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        _fsync_file(fresh)
+        fsync_path(fresh)
         os.replace(fresh, db_path)
-        _fsync_file(db_path.parent)
+        fsync_path(db_path.parent)
     except (duckdb.Error, OSError) as exc:
         raise NewsarcError(
             f"cannot create catalog {db_path}: {_first_line(exc)}; nothing was written, "
@@ -226,14 +227,6 @@ def _create_if_missing(db_path: Path) -> None:
     finally:
         for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
             leftover.unlink(missing_ok=True)
-
-
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _first_line(exc: BaseException) -> str:

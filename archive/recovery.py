@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from archive.durable import fsync_path
+
 log = logging.getLogger(__name__)
 
 OPEN_SUFFIX = ".open"
@@ -341,14 +343,6 @@ def verify_warc(path: Path) -> VerifyReport:
         return VerifiedStream(path, fh).finish()
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _save_tail(path: Path, start: int, members: int, problem: str | None) -> Path:
     keep = path.with_name(path.name[: -len(OPEN_SUFFIX)] + ".cut")
     with path.open("rb") as src, keep.open("wb") as dst:
@@ -402,7 +396,7 @@ def mend_open_file(path: Path) -> MendReport:
     if kept_records == 0:
         log.warning("%s: no intact record (%s); deleting %d bytes", path, problem, size)
         path.unlink()
-        _fsync_dir(path.parent)
+        fsync_path(path.parent)
         return MendReport(path, None, "deleted", 0, 0, records_cut, bytes_cut, problem)
     if target.exists():
         log.error("%s: cannot close, %s already exists; left untouched", path, target.name)
@@ -423,7 +417,7 @@ def mend_open_file(path: Path) -> MendReport:
         fh.flush()
         os.fsync(fh.fileno())
     os.rename(path, target)
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
     log.info("%s: closed as %s with %d records", path, target.name, kept_records)
     return MendReport(
         path, target, "renamed", kept_records, kept_bytes, records_cut, bytes_cut, problem

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from archive.catalog import IngestReport, ingest_warcs, open_catalog
 from archive.cdxj import index_path, index_warc, merge_index
+from archive.durable import fsync_path
 from archive.errors import BadWarc, NewsarcError
 from archive.story_captures import extract_pending
 from archive.story_tables import derive_story_tables
@@ -98,13 +99,13 @@ def reindex(data_dir: Path) -> IngestReport:
     _remove_catalog(fresh)
     try:
         report = ingest_data_dir(data_dir, db_path=fresh)
-        _fsync(fresh)
+        fsync_path(fresh)
     except BaseException:
         _remove_catalog(fresh)
         raise
     _wal(final).unlink(missing_ok=True)
     os.replace(fresh, final)
-    _fsync(data_dir)
+    fsync_path(data_dir)
     return report
 
 
@@ -115,14 +116,6 @@ def _wal(db_path: Path) -> Path:
 def _remove_catalog(db_path: Path) -> None:
     db_path.unlink(missing_ok=True)
     _wal(db_path).unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
