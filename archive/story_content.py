@@ -109,9 +109,7 @@ def page_fingerprint(record: dict) -> PageFingerprint:
     claimed = record.get("updated_at")
     claim = datetime.fromisoformat(claimed.replace("Z", "+00:00")) if claimed else None
     digest = "sha1:" + hashlib.sha1("|".join(fingerprints).encode("ascii")).hexdigest()
-    return PageFingerprint(
-        has_story_text(record), filled, fingerprints, claim, digest, paragraphs
-    )
+    return PageFingerprint(has_story_text(record), filled, fingerprints, claim, digest, paragraphs)
 
 
 def _compared(record: dict, name: str) -> object:

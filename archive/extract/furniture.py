@@ -155,6 +155,7 @@ _CREDIT = re.compile(
     re.I,
 )
 
+
 @lru_cache(maxsize=16384)
 def line_role(text: str) -> str | None:
     """TIME, METRIC, PROMO, CREDIT or LABEL (a breadcrumb, a kicker) for a furniture line; None
@@ -300,6 +301,13 @@ def _metric_name(label: str) -> str:
     words = label.lower().split()
     if not words:
         return ""
-    word = {"view": "views", "comment": "comments", "like": "likes", "share": "shares",
-            "vote": "votes", "reply": "replies", "read": "reads"}.get(words[0], words[0])
+    word = {
+        "view": "views",
+        "comment": "comments",
+        "like": "likes",
+        "share": "shares",
+        "vote": "votes",
+        "reply": "replies",
+        "read": "reads",
+    }.get(words[0], words[0])
     return word if word in _EN_METRIC_NAMES else ""

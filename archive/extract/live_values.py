@@ -45,7 +45,7 @@ _COUNT_WORDS = (
     r"|viewers|人看过|人参与|人在看|次阅读|次浏览|阅读量?|浏览量?|评论|跟帖|点?赞|分享|转发|收藏|在看"
 )
 _SCORE_WORDS = r"hot|quality|impact|score|rating|热度|质量|影响力?|人气|评分|得分|指数"
-_ICONS = "\u2190-\u21ff\u2600-\u27bf\U0001F300-\U0001FAFF"
+_ICONS = "\u2190-\u21ff\u2600-\u27bf\U0001f300-\U0001faff"
 _COUNT_VALUE = r"\d[\d,.]*(?![\d,.]*\s*[年月日号点时])\s*(?:[kmw万亿](?![a-z]))?\+?"
 # Run on the lower-cased text (see _COUNT_HINT); the spans it finds are cut from the text.
 _LIVE_COUNT = re.compile(
