@@ -21,7 +21,29 @@ console = Console()
 # Fixed, so a second `newsarc demo` revisits the same URLs (and gets 304s and revisits).
 DEMO_PORTS = {"aggregator": 8701, "translated": 8702}
 
-DataOption = typer.Option(Path("data"), "--data", help="Data directory (WARCs, DuckDB, jobs).")
+DataOption = typer.Option(
+    Path("data"),
+    "--data",
+    envvar="NEWSARC_DATA",
+    help="Data directory (WARCs, DuckDB, jobs); or the NEWSARC_DATA environment variable.",
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"newsarc {version('newsarc')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    _version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Crawl sites into WARC, catalog them in DuckDB, query them."""
 
 
 def _setup_logging(verbose: bool) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 
 from typer.testing import CliRunner
 
 from flows.cli import app
+from tests.cli_process import newsarc
 
 runner = CliRunner()
 
@@ -52,3 +54,10 @@ def test_query_and_parquet_export_of_an_archive(archive):
     assert result.exit_code == 0, result.output
     exported = {p.name for p in (archive.data / "export").iterdir()}
     assert {"articles.parquet", "article_versions.parquet", "captures.parquet"} <= exported
+
+
+def test_version_and_the_data_directory_from_the_environment(tmp_path):
+    assert newsarc("--version").stdout.strip() == "newsarc 0.1.0"
+    missing = tmp_path / "no-such-data"
+    ran = newsarc("verify", env={**os.environ, "NEWSARC_DATA": str(missing)})
+    assert f"data directory {missing} does not exist" in ran.one_line_error()
