@@ -36,12 +36,7 @@ def read_titles(tree, meta: PageMetadata, url: str) -> dict[str, str | None]:
         return title_language(text, english_page)
 
     sites = site_names(tree, meta, url)
-    strong = [
-        ld_text(meta.json_ld, "headline"),
-        ld_text(meta.json_ld, "alternativeHeadline"),
-        meta.meta.get("og:title", ""),
-        meta.meta.get("twitter:title", ""),
-    ]
+    strong = _metadata_headlines(meta)
     shell = _title_tag_claims(meta.title_tag, lang_of)
     parts = [part for text in (*strong, *shell) for part in language_parts(text)]
     claims = [part for part in parts if not _is_site(part, sites)]
@@ -87,10 +82,7 @@ def headline_variants(tree, meta: PageMetadata, url: str, titles: dict) -> dict[
     english_page = _english_page(meta)
     sites = site_names(tree, meta, url)
     claims = [
-        ld_text(meta.json_ld, "headline"),
-        ld_text(meta.json_ld, "alternativeHeadline"),
-        meta.meta.get("og:title", ""),
-        meta.meta.get("twitter:title", ""),
+        *_metadata_headlines(meta),
         " - ".join(p for p in TITLE_SEPARATORS.split(meta.title_tag) if not _is_site(p, sites)),
     ]
     headings = [_heading_text(h) for h in tree.xpath(_HEADINGS)]
@@ -254,3 +246,13 @@ def _english_page(meta: PageMetadata) -> bool:
     names no language is read as English rather than lost to a short-text misreading."""
     lang = meta.html_lang.lower()
     return lang.startswith("en") or not lang
+
+
+def _metadata_headlines(meta) -> list[str]:
+    """The headlines a page claims in its metadata: JSON-LD, OpenGraph, Twitter."""
+    return [
+        ld_text(meta.json_ld, "headline"),
+        ld_text(meta.json_ld, "alternativeHeadline"),
+        meta.meta.get("og:title", ""),
+        meta.meta.get("twitter:title", ""),
+    ]
