@@ -10,7 +10,7 @@ For each size N, a catalog is generated directly in DuckDB (SQL over range(N), n
 stories, each already derived once (captures, extractions, sightings, URL grouping, state,
 articles, versions, changes and LSH band keys of a first crawl run, in a derived WARC file). Then
 a second crawl run's captures and extractions are added in a new, underived file, and
-`archive.story_tables.derive_story_tables` - the step every ingest runs after extraction: new
+`archive.stories.derive.derive_story_tables` - the step every ingest runs after extraction: new
 sightings and signals, regrouping, change detection in SQL, version rows, diffs and the
 near-duplicate update - is timed (wall and process CPU), in two scenarios:
 
@@ -34,9 +34,9 @@ from pathlib import Path
 
 import duckdb
 
-from archive.catalog import open_catalog
-from archive.story_content import CONTENT_FIELDS, MERGED_FIELDS
-from archive.story_tables import derive_story_tables
+from archive.catalog.ingest import open_catalog
+from archive.stories.content import CONTENT_FIELDS, MERGED_FIELDS
+from archive.stories.derive import derive_story_tables
 from benchmarks.machine import machine
 
 RESULTS = Path(__file__).resolve().parent / "results" / "change_detection.json"

@@ -43,11 +43,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.warc_reader import iter_capture_rows
+from archive.warc.reader import iter_capture_rows
 from benchmarks.machine import machine as describe_machine
 from benchmarks.machine import print_figures, run_measured
-from tests.sites.bulk import PER_LIST
-from tests.sites.demo import DemoSites
+from flows.demo_sites.bulk import PER_LIST
+from flows.demo_sites.demo import DemoSites
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "crawl_throughput.json"

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import trafilatura
 
-from archive.extract import extract, forget_memoised
+from archive.stories.extract import extract, forget_memoised
 
 CAPTURED = datetime(2021, 1, 1, tzinfo=UTC)
 RESULTS = Path(__file__).resolve().parent / "results" / "extract_throughput.json"

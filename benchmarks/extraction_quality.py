@@ -24,7 +24,7 @@ from pathlib import Path
 
 import trafilatura
 
-from archive.extract import extract
+from archive.stories.extract import extract
 
 MOJIBAKE = ("Ã", "锟斤拷", "\ufffd", "â€")
 CAPTURED = datetime(2021, 1, 1, tzinfo=UTC)

@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.machine import machine
-from tests.sites.demo import DemoSites
+from flows.demo_sites.demo import DemoSites
 
 NEWSARC = str(Path(sys.executable).with_name("newsarc"))
 RESULTS = Path(__file__).parent / "results" / "fault_soak.json"

@@ -80,8 +80,8 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(ROOT))
+    from flows.demo_sites import DemoSites
     from flows.local_server import LocalPrefectServer
-    from tests.sites import DemoSites
 
     quiet = {"PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
              "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}  # fmt: skip

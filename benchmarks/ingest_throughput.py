@@ -16,7 +16,7 @@ its own, then one summary line per fixture:
   anything is timed. Cheap pages, so the per-page overhead around extraction shows most here;
 - real: the 243 real news pages of benchmarks/extract_throughput.py's corpus (181 English of
   article-extraction-benchmark, 62 Chinese of zh-news-gne), written straight into one WARC with
-  `archive.warc_writer.WarcWriter` (no server, no crawl): a 200 `text/html` response per page
+  `archive.warc.writer.WarcWriter` (no server, no crawl): a 200 `text/html` response per page
   under a unique URL (the ground-truth URL when unique, else `https://<corpus>.invalid/<id>`),
   with page patterns that make every page a story. The Content-Type declares no charset, since
   the corpus does not say: newsarc's extractor must sniff it, as it would for such a capture.
@@ -28,7 +28,7 @@ For each fixture:
    extraction of every story capture, dedup and the derived story tables. Pages = story captures
    extracted (`SELECT count(*) FROM extractions`);
 2. trafilatura: every story response body (200, HTML, URL matching the story patterns) is read
-   from the WARCs beforehand (`archive.warc_reader.read_http_response`, gunzipped when
+   from the WARCs beforehand (`archive.warc.reader.read_http_response`, gunzipped when
    Content-Encoding says so; not timed), as bytes. Then a child process times
    `trafilatura.extract(html_bytes)` over all of them: trafilatura decodes the bytes itself
    (`trafilatura.utils.decode_file`), as newsarc's extractor decodes them inside its ingest,
@@ -48,8 +48,8 @@ CPU seconds are the child's own user + system time (resource.getrusage(RUSAGE_SE
 measured work only, so interpreter start-up and imports are left out for both; DuckDB's worker
 threads are part of the process, so their CPU counts. The whole-process CPU time (os.wait4 on the
 child, start-up and imports included) is reported too. Inside the newsarc child the pipeline's
-steps are timed by wrapping module functions (flows.pipeline, archive.story_captures,
-archive.story_tables) without changing them; `--profile` (automatic when a fixture's ratio is
+steps are timed by wrapping module functions (flows.pipeline, archive.stories.captures,
+archive.stories.derive) without changing them; `--profile` (automatic when a fixture's ratio is
 under the target) adds one extra, untimed ingest of that fixture under cProfile and prints the
 top functions.
 """
@@ -143,8 +143,8 @@ def child_ingest(data_dir: Path, out: Path, profile_out: Path | None, setup_only
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     import duckdb
 
-    import archive.story_captures as story_captures
-    import archive.story_tables as story_tables
+    import archive.stories.captures as story_captures
+    import archive.stories.derive as story_tables
     import flows.pipeline as pipeline
 
     timer = StepTimer()
@@ -342,7 +342,7 @@ def _undo_content_coding(body: bytes, headers: dict[str, str]) -> bytes:
 
 def story_pages(data_dir: Path, patterns: list[str]) -> tuple[list[tuple[str, bytes]], dict]:
     """Every story response in the WARCs as (URL, HTML bytes), in file order; and what was seen."""
-    from archive.warc_reader import iter_capture_rows, read_http_response
+    from archive.warc.reader import iter_capture_rows, read_http_response
 
     stories = [re.compile(p) for p in patterns]
     pages: list[tuple[str, bytes]] = []
@@ -393,7 +393,7 @@ def write_real_warc(pages: list[CorpusPage], data_dir: Path) -> Path:
 
     No charset in the Content-Type: the corpus does not say, so newsarc's extractor must sniff it
     (trafilatura sniffs it too). The page patterns make every page a story."""
-    from archive.warc_writer import HttpExchange, WarcWriter
+    from archive.warc.writer import HttpExchange, WarcWriter
 
     fields = {
         "software": "newsarc benchmarks/ingest_throughput.py",
@@ -636,7 +636,7 @@ def fixture_dirs(root: Path) -> tuple[Path, Path]:
 
 def build_bulk(args: argparse.Namespace, root: Path) -> Fixture:
     """Crawl the bulk demo site once; it is stopped before anything is timed."""
-    from tests.sites.demo import DemoSites
+    from flows.demo_sites.demo import DemoSites
 
     data_dir, work = fixture_dirs(root)
     with DemoSites(bulk_stories=args.stories) as sites:

@@ -43,8 +43,8 @@ from pathlib import Path
 
 import trafilatura
 
-from archive.extract import extract
-from archive.story_content import CONTENT_FIELDS, normalise_value, page_fingerprint
+from archive.stories.content import CONTENT_FIELDS, normalise_value, page_fingerprint
+from archive.stories.extract import extract
 from benchmarks.extract_throughput import load_corpus
 from benchmarks.machine import machine
 from benchmarks.mutations import (

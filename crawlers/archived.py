@@ -10,7 +10,7 @@ from scrapy import Request
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.warc_reader import read_http_response
+from archive.warc.reader import read_http_response
 from crawlers.snapshot import ArchivedLocation
 
 ARCHIVED_FLAG = "newsarc-archived"

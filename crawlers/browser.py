@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from scrapy_playwright.page import PageMethod
 from scrapy_playwright.provider import PlaywrightBrowserProvider
 
-from archive.warc_writer import HttpExchange
+from archive.warc.writer import HttpExchange
 from crawlers.chromium_sandbox import chromium_start
 from crawlers.network_scope import NetworkScope
 from crawlers.profile import SiteProfile

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 
-from archive.recovery import mend_open_files
+from archive.warc.recovery import mend_open_files
 from crawlers.crawl_lock import EXIT_BUSY, CrawlBusy, hold_crawl_lock
 from crawlers.job import CrawlJob
 from crawlers.lifeline import die_with_parent

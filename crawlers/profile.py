@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from archive.errors import BadProfile
-from archive.extract.rules import BadExtractRules, normalise_rules
+from archive.stories.extract.rules import BadExtractRules, normalise_rules
 
 DEFAULT_USER_AGENT = "newsarc/0.1 (+https://github.com/newsarc/newsarc; archival crawler)"
 _NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"
@@ -87,7 +87,7 @@ class Browser(_Section):
 
 
 class Revisit(_Section):
-    """How often known stories are re-fetched (see crawlers/revisit.py)."""
+    """How often known stories are re-fetched (see crawlers/recheck.py)."""
 
     min_interval_minutes: Annotated[float, Field(ge=0)] = 60.0
     max_interval_hours: Annotated[float, Field(gt=0)] = 168.0
@@ -151,7 +151,7 @@ class SiteProfile(BaseModel):
     warc: Warc = Field(default_factory=Warc)
     warcinfo: dict[str, str] = Field(default_factory=dict)
     schedule: Schedule | None = None  # only `newsarc serve` reads it
-    # CSS selectors per field refining the generic extraction (archive/extract/rules.py),
+    # CSS selectors per field refining the generic extraction (archive/stories/extract/rules.py),
     # normalised at load to {field: [selector, ...]}
     extract: dict[str, str | list[str]] = Field(default_factory=dict)
     source: Path | None = Field(default=None, exclude=True)

@@ -17,8 +17,8 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from archive.digests import payload_digest
-from archive.warc_writer import (
+from archive.warc.digests import payload_digest
+from archive.warc.writer import (
     PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
     HttpExchange,

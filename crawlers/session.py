@@ -14,8 +14,8 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.revisits import PayloadIndex
-from archive.warc_writer import WarcWriter
+from archive.warc.payload_index import PayloadIndex
+from archive.warc.writer import WarcWriter
 from crawlers.job import CrawlJob
 from crawlers.snapshot import ArchiveSnapshot
 

@@ -107,7 +107,7 @@ def crawl_settings(
             "crawlers.scope_guard.ScopeGuardMiddleware": 990,
         },
         "ITEM_PIPELINES": {"crawlers.failures.FetchFailureArchiver": 100} if record else {},
-        "EXTENSIONS": {"crawlers.progress.CrawlProgress": 500},
+        "EXTENSIONS": {"crawlers.progress_file.CrawlProgress": 500},
         "NEWSARC_PROGRESS_INTERVAL": 1.0,
         "NEWSARC_WARC_DIR": str(data_dir / "warcs"),
         "NEWSARC_WARC_PREFIX": profile.warc_prefix,

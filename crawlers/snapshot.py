@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from archive.catalog import HeldCapture, held_captures, open_catalog, payload_index
+from archive.catalog.ingest import HeldCapture, held_captures, open_catalog, payload_index
 from archive.errors import CatalogLocked
-from archive.warc_reader import iter_capture_rows
+from archive.warc.reader import iter_capture_rows
 from crawlers.profile import SiteProfile
-from crawlers.revisit import RevisitPolicy, due_story_urls
+from crawlers.recheck import RevisitPolicy, due_story_urls
 
 log = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.catalog import open_catalog, quarantined
-from archive.cdxj import MERGED_NAME, index_path
-from archive.recovery import verify_warc
-from archive.warc_reader import list_entries_carefully
+from archive.catalog.ingest import open_catalog, quarantined
+from archive.warc.cdxj import MERGED_NAME, index_path
+from archive.warc.reader import list_entries_carefully
+from archive.warc.recovery import verify_warc
 
 # cdxj-indexer's default record types: one index line per record of these types.
 INDEXED_TYPES = ("response", "revisit", "resource", "metadata")

@@ -70,8 +70,8 @@ def _archive(
     apply_prefect_defaults(log_level="INFO" if verbose else "WARNING")
     from rich.live import Live
 
+    from flows.live_display import CrawlBoard
     from flows.local_server import prefect_api
-    from flows.progress import CrawlBoard
 
     _setup_logging(verbose)
     with prefect_api(data):  # before Prefect is imported: it reads its settings once
@@ -129,7 +129,7 @@ def _print_summary(summary: dict, data_dir: Path) -> None:
 
 
 def _print_story_counts(data_dir: Path) -> None:
-    from archive.catalog import open_catalog
+    from archive.catalog.ingest import open_catalog
 
     db_path = data_dir / "archive.duckdb"
     if not db_path.exists():
@@ -178,13 +178,8 @@ def _existing(data: Path) -> Path:
 
 
 def _demo_sites():
-    """The bundled demo sites live in tests/sites of the source checkout."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "tests" / "sites").is_dir():
-        console.print("[red]newsarc demo needs the source checkout (tests/sites is missing)")
-        raise typer.Exit(2)
-    sys.path.insert(0, str(root))
-    from tests.sites import DemoSites
+    """The bundled demo news sites (flows/demo_sites), imported only when asked for."""
+    from flows.demo_sites import DemoSites
 
     return DemoSites
 
@@ -326,7 +321,7 @@ def extract(
     import json
     from datetime import UTC, datetime
 
-    from archive.extract import extract as extract_story
+    from archive.stories.extract import extract as extract_story
     from crawlers.profile import load_profile
 
     rules = load_profile(profile).extract if profile else None
@@ -346,7 +341,7 @@ def query(
 ) -> None:
     """Run SQL against the catalog and print the result. Read-only: the SQL sees the catalog
     and nothing else (no files read or written, no extensions, no settings)."""
-    from archive.catalog import open_catalog
+    from archive.catalog.ingest import open_catalog
 
     if output not in ("table", "csv", "json"):
         raise typer.BadParameter("--format is table, csv or json")
@@ -438,7 +433,7 @@ def _diff_text(diff: str):
     """
     from rich.text import Text
 
-    from archive.report import diff_blocks, field_language
+    from archive.stories.report import diff_blocks, field_language
 
     order = {"en": 0, "zh": 1, "": 2}
     blocks = sorted(diff_blocks(diff).items(), key=lambda item: order[field_language(item[0])])
@@ -480,8 +475,8 @@ def changes(
     """Print what changed in the archived stories, with per-language diffs (- red, + green)."""
     import json
 
-    from archive.catalog import open_catalog
-    from archive.report import KINDS, recent_changes, write_change_report
+    from archive.catalog.ingest import open_catalog
+    from archive.stories.report import KINDS, recent_changes, write_change_report
 
     unknown = set(kind or []) - set(KINDS)
     if unknown:
@@ -535,8 +530,8 @@ def history(
     """Show a story's versions and the diffs between consecutive versions."""
     import json
 
-    from archive.catalog import open_catalog
-    from archive.report import find_story, recent_changes, story_versions
+    from archive.catalog.ingest import open_catalog
+    from archive.stories.report import find_story, recent_changes, story_versions
 
     db_path = _existing(data) / "archive.duckdb"
     con = open_catalog(db_path, read_only=True)

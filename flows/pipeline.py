@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.catalog import IngestReport, ingest_warcs, open_catalog
-from archive.cdxj import index_path, index_warc, merge_index
-from archive.durable import fsync_path
+from archive.catalog.ingest import IngestReport, ingest_warcs, open_catalog
 from archive.errors import BadWarc, NewsarcError
-from archive.story_captures import extract_pending
-from archive.story_tables import derive_story_tables
-from archive.warc_reader import WarcEntry
+from archive.stories.captures import extract_pending
+from archive.stories.derive import derive_story_tables
+from archive.warc.cdxj import index_path, index_warc, merge_index
+from archive.warc.durable import fsync_path
+from archive.warc.reader import WarcEntry
 from crawlers.run import CrawlFailed, CrawlResult, run_crawl
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.catalog import IngestReport, open_catalog, quarantined
+from archive.catalog.ingest import IngestReport, open_catalog, quarantined
 from crawlers.run import CrawlResult
 
 MAX_LISTED_CHANGES = 30

@@ -22,9 +22,9 @@ if os.environ.get("PREFECT_HOME", "") in ("", os.environ.get(_SESSION_HOME)):
     )
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
 
+from flows.demo_sites import DemoSites  # noqa: E402
 from flows.pipeline import archive_profiles, closed_warcs  # noqa: E402
 from tests.catalog_queries import query  # noqa: E402
-from tests.sites import DemoSites  # noqa: E402
 from tests.warc_validation import assert_valid_warc  # noqa: E402
 
 

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc.writer import HttpExchange, WarcWriter
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_PAGES = ROOT / "tests/fixtures/extract/zh"

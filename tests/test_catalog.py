@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from archive import catalog
-from archive.catalog import (
+from archive.catalog import ingest as catalog
+from archive.catalog.ingest import (
     HeldCapture,
     held_captures,
     ingest_warcs,
@@ -21,7 +21,7 @@ from archive.catalog import (
     payload_index,
 )
 from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
-from archive.warc_reader import iter_capture_rows
+from archive.warc.reader import iter_capture_rows
 from tests.test_warc_reading import WarcBuilder, write_sample_warc
 from tests.warc_validation import assert_valid_warc
 
@@ -227,7 +227,7 @@ LOCK_HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from archive.catalog import open_catalog
+    from archive.catalog.ingest import open_catalog
     con = open_catalog(Path(sys.argv[1]))
     print("locked", flush=True)
     sys.stdin.read()  # hold the lock until the test closes our stdin

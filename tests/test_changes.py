@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
 from tests.catalog_queries import query
-from tests.sites import DemoSites
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow

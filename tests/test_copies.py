@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc.writer import HttpExchange, WarcWriter
 from flows.pipeline import ingest_data_dir, reindex
 from tests.catalog_queries import query
 

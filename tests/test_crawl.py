@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.digests import payload_digest
+from archive.warc.digests import payload_digest
 
 pytestmark = pytest.mark.slow
 

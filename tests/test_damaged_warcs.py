@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.errors import BadWarc
-from archive.warc_reader import list_verified_entries
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.warc.reader import list_verified_entries
+from archive.warc.writer import HttpExchange, WarcWriter
 from flows.archive_checks import catalog_problems, check_warc
 from flows.cli import app
 from flows.pipeline import ingest_data_dir, reindex

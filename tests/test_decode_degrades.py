@@ -6,8 +6,8 @@ import gzip
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.extract import extract
-from archive.extract.decode import decode_html
+from archive.stories.extract import extract
+from archive.stories.extract.decode import decode_html
 
 ZH_PAGES = Path(__file__).parent / "fixtures" / "extract" / "zh"
 CAPTURED = datetime(2020, 1, 1, tzinfo=UTC)

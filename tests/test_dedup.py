@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from archive.dedup import (
+from archive.stories.dedup import (
     CopyRelation,
     PageSignals,
     find_near_duplicates,
@@ -293,7 +293,7 @@ def test_the_public_suffix_list_is_the_bundled_one_never_fetched(tmp_path):
         "def refuse(*args, **kwargs):\n"
         "    raise SystemExit('network used')\n"
         "socket.socket.connect = socket.create_connection = socket.getaddrinfo = refuse\n"
-        "from archive.dedup.urls import site_of\n"
+        "from archive.stories.dedup.urls import site_of\n"
         "print(site_of('https://news.bbc.co.uk/x'))\n"
     )
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"),
@@ -543,7 +543,7 @@ def test_minhash_signature_is_datasketchs():
     import numpy as np
     from datasketch import MinHash
 
-    from archive.dedup.near import MINHASH_SEED, NUM_PERM, minhash_signature, shingle_hashes
+    from archive.stories.dedup.near import MINHASH_SEED, NUM_PERM, minhash_signature, shingle_hashes
 
     texts = ["A frontier lab released a smaller reasoning model.", "one",
              "一家前沿实验室发布了模型", " ".join(f"word{i}" for i in range(3000))]  # fmt: skip

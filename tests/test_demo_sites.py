@@ -1,4 +1,4 @@
-"""Checks that the demo news sites (tests/sites) behave as the crawler tests expect."""
+"""Checks that the demo news sites (flows/demo_sites) behave as the crawler tests expect."""
 
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.sites import DemoSites
-from tests.sites import expectations as expect
-from tests.sites.httpcore import SiteServer
+from flows.demo_sites import DemoSites
+from flows.demo_sites import expectations as expect
+from flows.demo_sites.httpcore import SiteServer
 
 ROOT = Path(__file__).resolve().parents[1]
 GOV = "/story/agi-era-governance"
@@ -257,7 +257,7 @@ def test_gbk_page(sites):
     assert "“断供”" in page
 
 
-# -- deduplication fixtures (tests/sites/expectations.py) ---------------------------------
+# -- deduplication fixtures (flows/demo_sites/expectations.py) ---------------------------------
 def _without_fragment(path: str) -> str:
     return path.split("#", 1)[0]
 
@@ -327,7 +327,7 @@ def test_syndicated_copy_and_topic_sibling(sites):
 
 
 def expect_fault_pages() -> tuple[str, ...]:
-    from tests.sites.aggregator_pages import FAULT_PAGES
+    from flows.demo_sites.aggregator_pages import FAULT_PAGES
 
     return FAULT_PAGES
 
@@ -657,7 +657,7 @@ def test_cli_runs_until_sigterm(tmp_path):
         [
             sys.executable,
             "-m",
-            "tests.sites",
+            "flows.demo_sites",
             "--bulk-stories",
             "10",
             "--profiles-out",

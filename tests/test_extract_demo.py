@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from archive.extract import extract
-from tests.sites import DemoSites
+from archive.stories.extract import extract
+from flows.demo_sites import DemoSites
 
 
 @pytest.fixture(scope="module")

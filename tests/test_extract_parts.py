@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.extract.bilingual import split_mixed
-from archive.extract.dates import CHINA, parse_date, parse_relative, relative_times
-from archive.extract.decode import decode_html
-from archive.extract.language import detect_language
-from archive.extract.record import _body_texts, _parse, _relative_byline
-from archive.extract.rules import BadExtractRules, normalise_rules
+from archive.stories.extract.bilingual import split_mixed
+from archive.stories.extract.dates import CHINA, parse_date, parse_relative, relative_times
+from archive.stories.extract.decode import decode_html
+from archive.stories.extract.language import detect_language
+from archive.stories.extract.record import _body_texts, _parse, _relative_byline
+from archive.stories.extract.rules import BadExtractRules, normalise_rules
 
 CAPTURED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -94,7 +94,7 @@ def test_unknown_rule_field_is_named_in_the_error():
 def test_language_model_from_the_cache_answers_as_the_packed_one(tmp_path, monkeypatch):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    from archive.extract.langid_model import load_identifier
+    from archive.stories.extract.langid_model import load_identifier
 
     monkeypatch.setenv("NEWSARC_CACHE", str(tmp_path))
     packed = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -107,7 +107,7 @@ def test_language_model_from_the_cache_answers_as_the_packed_one(tmp_path, monke
 
 
 def test_language_model_loads_without_a_writable_cache(tmp_path, monkeypatch):
-    from archive.extract.langid_model import load_identifier
+    from archive.stories.extract.langid_model import load_identifier
 
     blocked = tmp_path / "file"
     blocked.write_text("not a directory")
@@ -124,7 +124,7 @@ def test_language_model_loads_without_a_writable_cache(tmp_path, monkeypatch):
 def test_marker_words_match_whole_words_only(classes, held):
     import re
 
-    from archive.extract.class_words import holds_word
+    from archive.stories.extract.class_words import holds_word
 
     words = {"trending", "share", "comments", "comment", "ago"}
     assert holds_word(words)(classes) is held

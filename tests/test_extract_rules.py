@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from archive.errors import BadProfile
-from archive.extract.rules import FIELDS
-from archive.warc_writer import HttpExchange, WarcWriter
+from archive.stories.extract.rules import FIELDS
+from archive.warc.writer import HttpExchange, WarcWriter
 from crawlers.profile import load_profile
 from crawlers.settings import warcinfo_fields
 from flows.cli import app
@@ -153,7 +153,7 @@ def test_invalid_rules_in_a_warcinfo_are_logged_and_ignored(tmp_path, caplog):
     data = tmp_path / "data"
     fields = warcinfo_fields(load_profile(write_profile(tmp_path, PROFILE)), "run-1")
     crawl_into(data, {**fields, "newsarc-extract-rules": '{"drop":["p[["]}'})
-    with caplog.at_level(logging.WARNING, logger="archive.story_captures"):
+    with caplog.at_level(logging.WARNING, logger="archive.stories.captures"):
         ingest_data_dir(data)
     assert_generic(data)
     assert "extract.drop: 'p[[' is not a valid CSS selector" in caplog.text

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.extract import extract
+from archive.stories.extract import extract
 
 PAGES = Path(__file__).parent / "fixtures" / "extract" / "zh"
 MOJIBAKE = ("Ã", "锟斤拷", "\ufffd", "â€")

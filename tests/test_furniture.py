@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive.extract.furniture import line_role, read_metrics
-from archive.extract.live_values import without_live_values
+from archive.stories.extract.furniture import line_role, read_metrics
+from archive.stories.extract.live_values import without_live_values
 
 FURNITURE = {
     "Updated 3h ago · 更新于 3小时前": "time",

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.extract import extract, forget_memoised
-from archive.extract.dates import parse_date, parse_relative
-from archive.extract.decode import MAX_DECODED_BYTES, DecodeError, decode_html
+from archive.stories.extract import extract, forget_memoised
+from archive.stories.extract.dates import parse_date, parse_relative
+from archive.stories.extract.decode import MAX_DECODED_BYTES, DecodeError, decode_html
 from tests.fuzz_inputs import (
     CAPTURE_TIMES,
     CAPTURED_AT,

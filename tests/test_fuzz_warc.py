@@ -32,18 +32,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.cdxj import cdxj_lines
 from archive.errors import BadWarc
-from archive.extract import extract
-from archive.extract.decode import DecodeError
-from archive.recovery import OPEN_SUFFIX, mend_open_file, verify_warc
-from archive.warc_reader import (
+from archive.stories.extract import extract
+from archive.stories.extract.decode import DecodeError
+from archive.warc.cdxj import cdxj_lines
+from archive.warc.reader import (
     iter_warc_entries,
     list_entries_carefully,
     list_verified_entries,
     read_http_response,
     read_resource_block,
 )
+from archive.warc.recovery import OPEN_SUFFIX, mend_open_file, verify_warc
 from flows.pipeline import ingest_data_dir
 from tests.catalog_queries import query
 from tests.fuzz_inputs import (

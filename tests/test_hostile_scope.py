@@ -1,4 +1,4 @@
-"""Scope is enforced, not hoped for: a hostile site (tests/sites/hostile.py) tries every way a
+"""Scope is enforced, not hoped for: a hostile site (flows/demo_sites/hostile.py) tries every way a
 page has to reach a host outside the profile, and a canary on 127.0.0.66 sees nothing arrive,
 from Chromium or from Scrapy. An unguarded Chromium on the same pages does reach the canary, so
 the fixture is known to bite. Chromium runs sandboxed as an unprivileged user.
@@ -20,9 +20,7 @@ from crawlers.chromium_sandbox import chromium_start
 from crawlers.network_scope import NetworkScope
 from crawlers.profile import SiteProfile
 from crawlers.scope_proxy import ScopeProxy
-from flows.pipeline import archive_profiles
-from tests.catalog_queries import query
-from tests.sites.hostile import (
+from flows.demo_sites.hostile import (
     BROWSER_ATTACKS,
     CANARY_HOST,
     HOST,
@@ -30,6 +28,8 @@ from tests.sites.hostile import (
     UDP_ATTACKS,
     HostileSites,
 )
+from flows.pipeline import archive_profiles
+from tests.catalog_queries import query
 from tests.warc_validation import assert_valid_warc
 
 pytestmark = pytest.mark.slow

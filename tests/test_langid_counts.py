@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
-from archive.extract import extract, langid_model
+from archive.stories.extract import extract, langid_model
 
 PAGES = Path(__file__).parent / "fixtures" / "extract" / "zh"
 

@@ -26,8 +26,8 @@ if "PREFECT_HOME" not in os.environ:
     os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsarc-prefect-")
     atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
 
+from flows.demo_sites import DemoSites  # noqa: E402
 from flows.local_server import LocalPrefectServer  # noqa: E402
-from tests.sites import DemoSites  # noqa: E402
 from tests.warc_validation import assert_valid_warc  # noqa: E402
 
 pytestmark = pytest.mark.slow

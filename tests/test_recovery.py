@@ -1,6 +1,6 @@
 """Mending WARCs left open by a killed writer, and member-by-member verification.
 
-The expected result of every cut is computed independently of archive/recovery.py: warcio gives
+The expected result of every cut is computed independently of archive/warc/recovery.py: warcio gives
 the record boundaries of the intact file, and a cut at byte N must leave exactly the records that
 end at or before N, byte for byte.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.recovery import OPEN_SUFFIX, mend_open_files, verify_warc
+from archive.warc.recovery import OPEN_SUFFIX, mend_open_files, verify_warc
 from tests.test_warc_reading import warcio_members, write_sample_warc
 from tests.warc_validation import assert_valid_warc
 

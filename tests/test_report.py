@@ -11,12 +11,12 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from archive.report import write_change_report
+from archive.stories.report import write_change_report
 from flows.cli import app
+from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles
 from tests.catalog_queries import query, read_catalog
 from tests.replay import CHROMIUM_ARGS, chromium_path
-from tests.sites import DemoSites
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow

@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from crawlers.run import CrawlFailed, run_crawl
+from flows.demo_sites import DemoSites
 from flows.pipeline import ingest_data_dir
 from tests.catalog_queries import query
-from tests.sites import DemoSites
 from tests.warc_validation import assert_valid_warc
 
 pytestmark = pytest.mark.slow

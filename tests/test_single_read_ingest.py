@@ -1,7 +1,7 @@
 """Ingest reads each new WARC once: the shortcuts must give exactly what the slow paths gave.
 
 Three shortcuts are pinned here against the code they replace:
-- CDXJ lines built from the catalog's listing (`archive.cdxj.cdxj_lines`) against cdxj-indexer,
+- CDXJ lines built from the catalog's listing (`archive.warc.cdxj.cdxj_lines`) against cdxj-indexer,
   the library pywb's indexes have always come from;
 - the verified listing (`list_verified_entries`, one inflate for checks and rows) against
   `verify_warc` followed by `iter_warc_entries`, on intact and damaged files;
@@ -18,18 +18,18 @@ import pytest
 from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.cdxj import INDEX_SUFFIX, MERGED_NAME, cdxj_lines, index_warc
 from archive.errors import BadWarc
-from archive.recovery import verify_warc
-from archive.warc_reader import (
+from archive.warc.cdxj import INDEX_SUFFIX, MERGED_NAME, cdxj_lines, index_warc
+from archive.warc.reader import (
     _read_http_response_with_warcio,
     iter_warc_entries,
     list_verified_entries,
     read_http_response,
     read_resource_block,
 )
+from archive.warc.recovery import verify_warc
+from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir
-from tests.sites import DemoSites
 from tests.test_warc_reading import T0, WarcBuilder, warcio_members, write_sample_warc
 
 EVERY_KIND = {"warcinfo", "request", "response", "revisit", "resource", "metadata"}
@@ -294,7 +294,7 @@ def test_pipeline_indexes_every_file_but_a_damaged_one(sample, tmp_path: Path) -
 
 
 def test_plain_records_are_read_back_without_warcio(sample, monkeypatch) -> None:
-    from archive import warc_reader
+    from archive.warc import reader as warc_reader
 
     rows = {e.row.record_type: e.row for e in iter_warc_entries(sample.path)}
     expected = _read_http_response_with_warcio(sample.path, rows["response"].warc_offset)

@@ -1,6 +1,6 @@
 """One clean row per story, in both languages, from the WARCs of a crawl of the demo sites.
 
-Expected values come from the demo sites' own story data (written by hand in tests/sites), not
+Expected values come from the demo sites' own story data (written by hand in flows/demo_sites), not
 from the extractor.
 """
 
@@ -13,8 +13,8 @@ from datetime import timedelta
 import duckdb
 import pytest
 
+from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
-from tests.sites import DemoSites
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow
@@ -170,7 +170,7 @@ def test_ingesting_twice_and_reindexing_give_the_same_database(crawled):
 
 def article_ids_by_path(sites, data) -> dict[tuple[str, str], str]:
     """(site, normalised path) -> article_id, for every URL the archive tied to a story."""
-    from archive.dedup.urls import normalize_url
+    from archive.stories.dedup.urls import normalize_url
 
     hosts = {sites.base_url(s).split("//")[1]: s for s in ("aggregator", "translated")}
     found = {}
@@ -182,7 +182,7 @@ def article_ids_by_path(sites, data) -> dict[tuple[str, str], str]:
 
 
 def story_name_to_article(sites, data, name: str) -> str:
-    from archive.dedup.urls import normalize_url
+    from archive.stories.dedup.urls import normalize_url
 
     site, path = name.split(":", 1)
     key = normalize_url(sites.base_url(site) + path)
@@ -190,8 +190,8 @@ def story_name_to_article(sites, data, name: str) -> str:
 
 
 def test_every_url_variant_of_a_demo_story_maps_to_that_one_story(crawled):
-    from archive.dedup.urls import normalize_url
-    from tests.sites.expectations import LIVE_STORY_COUNT, SAME_STORY_URL_PATHS
+    from archive.stories.dedup.urls import normalize_url
+    from flows.demo_sites.expectations import LIVE_STORY_COUNT, SAME_STORY_URL_PATHS
 
     sites, data = crawled
     found = article_ids_by_path(sites, data)
@@ -210,7 +210,7 @@ def test_every_url_variant_of_a_demo_story_maps_to_that_one_story(crawled):
 
 
 def test_syndicated_copy_is_a_near_duplicate_and_a_topic_sibling_is_not(crawled):
-    from tests.sites.expectations import NOT_DUPLICATES, SYNDICATED
+    from flows.demo_sites.expectations import NOT_DUPLICATES, SYNDICATED
 
     sites, data = crawled
     pairs = {

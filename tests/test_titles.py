@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from archive.extract import extract
+from archive.stories.extract import extract
 
 CAPTURED = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 EN = "Open model tops the coding benchmark"

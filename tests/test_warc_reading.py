@@ -1,6 +1,6 @@
 """Reading WARCs back: catalog rows, single responses by offset, CDXJ indexes, the validators.
 
-`WarcBuilder` writes input WARCs with warcio's WARCWriter directly (not archive/warc_writer.py),
+`WarcBuilder` writes input WARCs with warcio's WARCWriter directly (not archive/warc/writer.py),
 so these tests pin the reader to the WARC conventions rather than to our writer; the recovery
 and catalog tests reuse it.
 """
@@ -20,9 +20,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive.cdxj import index_path, index_warc, merge_index
 from archive.errors import BadWarc
-from archive.warc_reader import (
+from archive.warc.cdxj import index_path, index_warc, merge_index
+from archive.warc.reader import (
     FETCH_ERROR_CONTENT_TYPE,
     iter_capture_rows,
     parse_warc_date,

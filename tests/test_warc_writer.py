@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc_writer import HttpExchange, WarcWriter, stored_response_headers
+from archive.warc.writer import HttpExchange, WarcWriter, stored_response_headers
 from tests.warc_validation import assert_valid_warc
 
 NAME = re.compile(r"^[a-z0-9-]+-\d{20}-\d{5}\.warc\.gz$")

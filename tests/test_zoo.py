@@ -1,4 +1,4 @@
-"""Change detection on the site zoo: demo sites written from real CMS markup (tests/sites/zoo).
+"""Change detection on the site zoo: demo sites written from real CMS markup (flows/demo_sites/zoo).
 
 The old demo sites and the noise rules were written together; these layouts (WordPress,
 a Chinese portal, Next.js, AMP, a live blog, a title-is-the-site-name aggregator) and a
@@ -25,9 +25,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from flows.demo_sites.zoo import HOSTS, LAYOUTS, ZooSites
 from flows.pipeline import archive_profiles, reindex
 from tests.catalog_queries import query
-from tests.sites.zoo import HOSTS, LAYOUTS, ZooSites
 
 # Who plays which part in the scenario, per layout: s1..s4 (s3 is the story the partner
 # republishes, where the layout has a copy on the partner host).

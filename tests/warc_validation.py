@@ -6,7 +6,7 @@
    resource/metadata record carrying WARC-Payload-Digest (even when it is correct, as warcio
    confirms), and for revisits, whose digest is of a payload stored elsewhere. Those two cases
    are tolerated; a block digest failure, or a payload failure on a request/response, is not.
-3. `archive.recovery.verify_warc`: gzip framing member by member, which both tools above skip
+3. `archive.warc.recovery.verify_warc`: gzip framing member by member, which both tools above skip
    (``warcio check`` passes a file cut one byte before its end).
 
 The tools run from the project venv (the directory of ``sys.executable``), not from PATH.
@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from archive.recovery import verify_warc
-from archive.warc_reader import iter_capture_rows
+from archive.warc.reader import iter_capture_rows
+from archive.warc.recovery import verify_warc
 
 _BIN = Path(sys.executable).parent
 _FASTWARC_PAYLOAD_BLIND = frozenset({"revisit", "resource", "metadata", "warcinfo"})

@@ -38,7 +38,7 @@ class NewsSpider(Spider):
             yield Request(url, callback=self.parse_feed, errback=self.on_error)
         for url in self.profile.start_urls:
             yield self.page_request(url)
-        for url in self.due_stories:  # known stories due for a re-check (crawlers/revisit.py)
+        for url in self.due_stories:  # known stories due for a re-check (crawlers/recheck.py)
             if self.profile.in_scope(url):
                 yield self.page_request(url, source="revisit")
 
