@@ -34,7 +34,7 @@ from pathlib import Path
 
 import duckdb
 
-from archive.catalog.ingest import open_catalog
+from archive.catalog.connection import open_catalog
 from archive.stories.content import CONTENT_FIELDS, MERGED_FIELDS
 from archive.stories.derive import derive_story_tables
 from benchmarks.machine import machine

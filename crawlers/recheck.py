@@ -14,18 +14,9 @@ from datetime import datetime, timedelta
 
 import duckdb
 
-log = logging.getLogger(__name__)
+from archive.catalog.window import known_story_urls
 
-_KNOWN_STORIES = """
-    SELECT u.url, a.last_seen_at,
-           coalesce(max(c.detected_at), a.first_seen_at) AS last_changed_at
-    FROM articles a
-    JOIN article_urls u USING (article_id)
-    LEFT JOIN changes c ON c.article_id = a.article_id
-         AND c.kind IN ('new', 'edited', 'removed', 'restored')
-    WHERE a.site = ? AND u.reason IN ('canonical', 'hreflang')
-    GROUP BY u.url, a.last_seen_at, a.first_seen_at
-"""
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,10 +36,11 @@ def due_story_urls(
     con: duckdb.DuckDBPyConnection, site: str, policy: RevisitPolicy, now: datetime
 ) -> list[str]:
     """Known story URLs of `site` that are due for a re-fetch, most stale first."""
-    try:
-        rows = con.execute(_KNOWN_STORIES, [site]).fetchall()
-    except duckdb.CatalogException:
-        return []  # an archive from before stories were derived
-    due = [(seen, url) for url, seen, changed in rows if policy.is_due(now, seen, changed)]
-    log.info("%d of %d known story URLs of %s are due", len(due), len(rows), site)
+    known = known_story_urls(con, site)
+    due = [
+        (story.last_seen_at, story.url)
+        for story in known
+        if policy.is_due(now, story.last_seen_at, story.last_changed_at)
+    ]
+    log.info("%d of %d known story URLs of %s are due", len(due), len(known), site)
     return [url for _, url in sorted(due)]

@@ -1,8 +1,9 @@
 """What the archive already holds, read once when a crawl starts.
 
-This is the crawler's only window on the catalog: previous captures per URL (for conditional
-requests), payload digests (for revisits), and what this very run archived before it was killed
-(so a resumed run neither loses nor refetches those pages).
+What the catalog holds (read through `archive.catalog.window`, the crawler's only way in):
+previous captures per URL (for conditional requests), payload digests (for revisits), known
+stories due again; plus what this very run archived before it was killed (so a resumed run
+neither loses nor refetches those pages).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from archive.catalog.ingest import HeldCapture, held_captures, open_catalog, payload_index
+from archive.catalog.window import HeldCapture, held_captures, open_read_only, payload_index
 from archive.errors import CatalogLocked
 from archive.warc.reader import iter_capture_rows
 from crawlers.profile import SiteProfile
@@ -60,7 +61,7 @@ def load_snapshot(
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
-                con = open_catalog(db_path, read_only=True)
+                con = open_read_only(db_path)
                 break
             except CatalogLocked:
                 if time.monotonic() > deadline:

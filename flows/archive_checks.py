@@ -13,7 +13,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.catalog.ingest import open_catalog, quarantined
+from archive.catalog.connection import open_catalog
+from archive.catalog.ingest import quarantined
 from archive.warc.cdxj import MERGED_NAME, index_path
 from archive.warc.reader import list_entries_carefully
 from archive.warc.recovery import verify_warc

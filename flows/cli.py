@@ -129,7 +129,7 @@ def _print_summary(summary: dict, data_dir: Path) -> None:
 
 
 def _print_story_counts(data_dir: Path) -> None:
-    from archive.catalog.ingest import open_catalog
+    from archive.catalog.connection import open_catalog
 
     db_path = data_dir / "archive.duckdb"
     if not db_path.exists():
@@ -341,7 +341,7 @@ def query(
 ) -> None:
     """Run SQL against the catalog and print the result. Read-only: the SQL sees the catalog
     and nothing else (no files read or written, no extensions, no settings)."""
-    from archive.catalog.ingest import open_catalog
+    from archive.catalog.connection import open_catalog
 
     if output not in ("table", "csv", "json"):
         raise typer.BadParameter("--format is table, csv or json")
@@ -475,7 +475,7 @@ def changes(
     """Print what changed in the archived stories, with per-language diffs (- red, + green)."""
     import json
 
-    from archive.catalog.ingest import open_catalog
+    from archive.catalog.connection import open_catalog
     from archive.stories.report import KINDS, recent_changes, write_change_report
 
     unknown = set(kind or []) - set(KINDS)
@@ -530,7 +530,7 @@ def history(
     """Show a story's versions and the diffs between consecutive versions."""
     import json
 
-    from archive.catalog.ingest import open_catalog
+    from archive.catalog.connection import open_catalog
     from archive.stories.report import find_story, recent_changes, story_versions
 
     db_path = _existing(data) / "archive.duckdb"

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.catalog.ingest import IngestReport, ingest_warcs, open_catalog
+from archive.catalog.connection import open_catalog
+from archive.catalog.ingest import IngestReport, ingest_warcs
 from archive.errors import BadWarc, NewsarcError
 from archive.stories.captures import extract_pending
 from archive.stories.derive import derive_story_tables

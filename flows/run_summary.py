@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.catalog.ingest import IngestReport, open_catalog, quarantined
+from archive.catalog.connection import open_catalog
+from archive.catalog.ingest import IngestReport, quarantined
 from crawlers.run import CrawlResult
 
 MAX_LISTED_CHANGES = 30

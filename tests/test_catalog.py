@@ -13,13 +13,9 @@ import duckdb
 import pytest
 
 from archive.catalog import ingest as catalog
-from archive.catalog.ingest import (
-    HeldCapture,
-    held_captures,
-    ingest_warcs,
-    open_catalog,
-    payload_index,
-)
+from archive.catalog.connection import open_catalog
+from archive.catalog.ingest import ingest_warcs
+from archive.catalog.window import HeldCapture, held_captures, payload_index
 from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
 from archive.warc.reader import iter_capture_rows
 from tests.test_warc_reading import WarcBuilder, write_sample_warc
@@ -227,7 +223,7 @@ LOCK_HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from archive.catalog.ingest import open_catalog
+    from archive.catalog.connection import open_catalog
     con = open_catalog(Path(sys.argv[1]))
     print("locked", flush=True)
     sys.stdin.read()  # hold the lock until the test closes our stdin

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.catalog.ingest import open_catalog
+from archive.catalog.connection import open_catalog
 from archive.errors import CatalogUnreadable, NewsarcError
 from flows.pipeline import ingest_data_dir, reindex
 from tests.catalog_queries import query

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from archive.catalog.ingest import _READ_ONLY_CONFIG, open_catalog
+from archive.catalog.connection import _READ_ONLY_CONFIG, open_catalog
 from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles
 from tests.cli_process import invoke, newsarc

@@ -1,4 +1,4 @@
-"""The DuckDB catalog: an index of the WARC files, rebuilt from them at will.
+"""Ingest: the WARC files into the DuckDB catalog, an index rebuilt from them at will.
 
 Ingest is idempotent twice over: a file whose SHA-256 is already in ``warc_files`` is skipped
 after one hashing pass, and records are keyed by WARC-Record-ID so a file whose ingest was
@@ -23,10 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import re
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
@@ -35,15 +32,7 @@ from typing import Any
 
 import duckdb
 
-from archive.errors import (
-    BadWarc,
-    CatalogLocked,
-    CatalogMissing,
-    CatalogOutdated,
-    CatalogUnreadable,
-    NewsarcError,
-)
-from archive.warc.durable import fsync_path
+from archive.errors import BadWarc
 from archive.warc.reader import (
     CaptureRow,
     Damage,
@@ -55,13 +44,8 @@ from archive.warc.recovery import OPEN_SUFFIX
 
 log = logging.getLogger(__name__)
 
-SCHEMA_PATH = Path(__file__).with_name("schema.sql")
-# Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "5"
-THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 BATCH_ROWS = 5000
 _HASH_CHUNK = 1 << 20
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
 # Column name -> DuckDB type, in table order; used for the typed read_json() of staging files.
 _CAPTURE_TYPES = {
@@ -125,176 +109,6 @@ class IngestReport:
     records_added: int
     errors_added: int
     quarantined: tuple[Quarantined, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class HeldCapture:
-    """The newest good capture of a URL, as the crawler needs it for a conditional GET.
-
-    ``captured_at`` is when the URL was last seen good (a 200 response, or a revisit confirming
-    one); ``etag``/``last_modified`` are the validators to send. The ``warc_*`` location, together
-    with ``record_id``/``response_url``/``response_date``, is the response record holding the
-    payload: read it with `archive.warc.reader.read_http_response` and cite it in a revisit's
-    WARC-Refers-To / -Target-URI / -Date.
-    """
-
-    url: str
-    captured_at: datetime
-    etag: str | None
-    last_modified: str | None
-    payload_digest: str | None
-    warc_file: str
-    warc_offset: int
-    warc_length: int
-    record_id: str
-    response_url: str
-    response_date: datetime
-
-
-def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the catalog; writable opens apply schema.sql.
-
-    DuckDB admits one writing process per file and refuses others immediately; that refusal
-    becomes `CatalogLocked`. Timestamps are returned in UTC whatever the machine's zone.
-    `NEWSARC_DUCKDB_THREADS` caps DuckDB's threads (default: one per core), e.g. on a worker
-    shared with other jobs.
-
-    A read-only open is sealed before it is returned (see `_READ_ONLY_CONFIG`): whatever SQL it
-    is given can read the catalog and nothing else, and write nothing at all.
-    """
-    db_path = Path(db_path)
-    if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        _create_if_missing(db_path)
-    config = _duckdb_config() | (_READ_ONLY_CONFIG if read_only else {})
-    try:
-        con = duckdb.connect(str(db_path), read_only=read_only, config=config)
-    except duckdb.IOException as exc:
-        raise _open_failure(db_path, str(exc)) from None
-    if read_only:
-        _lock_read_only(con)
-        return con
-    con.execute("SET TimeZone = 'UTC'")
-    found = _schema_version(con)
-    if found != SCHEMA_VERSION and _has_tables(con):
-        con.close()
-        raise CatalogOutdated(db_path, found, SCHEMA_VERSION)
-    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-    con.execute(
-        "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
-    )
-    return con
-
-
-def _create_if_missing(db_path: Path) -> None:
-    """Create the catalog beside its final name and rename it into place once it is whole.
-
-    DuckDB writes a new database file in place, so a full disk or a kill while it is created
-    left a 0-byte or half-written ``archive.duckdb`` that every later command failed to open.
-    Built under a temporary name, fsynced, then renamed, the catalog is either absent or
-    complete. An empty file holds nothing and is replaced the same way (with any write-ahead
-    log left beside it, which would otherwise be replayed onto the new file).
-    """
-    if db_path.exists() and db_path.stat().st_size > 0:
-        return
-    wal = db_path.with_name(db_path.name + ".wal")
-    if wal.exists():
-        log.warning("%s: removing %s left without its catalog", db_path, wal.name)
-        wal.unlink()
-    fd, name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".creating", dir=db_path.parent)
-    os.close(fd)
-    fresh = Path(name)
-    fresh.unlink()  # DuckDB creates the file itself and refuses an empty one
-    try:
-        con = duckdb.connect(str(fresh), config=_duckdb_config())
-        try:
-            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)",
-                [SCHEMA_VERSION],
-            )
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        fsync_path(fresh)
-        os.replace(fresh, db_path)
-        fsync_path(db_path.parent)
-    except (duckdb.Error, OSError) as exc:
-        raise NewsarcError(
-            f"cannot create catalog {db_path}: {_first_line(exc)}; nothing was written, "
-            "free space (or fix permissions) and run the command again"
-        ) from None
-    finally:
-        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).removeprefix("IO Error: ").splitlines()[0] if str(exc) else type(exc).__name__
-
-
-def _open_failure(db_path: Path, message: str) -> NewsarcError:
-    """DuckDB's refusal to open the catalog, as the error an operator can act on."""
-    reason = message.removeprefix("IO Error: ").splitlines()[0]
-    if "database does not exist" in message:
-        return CatalogMissing(db_path)
-    # An empty or cut-short file (a full disk, a copy interrupted) is as unreadable as garbage.
-    if "not a valid DuckDB database" in message or "Could not read enough bytes" in message:
-        return CatalogUnreadable(db_path, reason)
-    if "lock" in message.lower():
-        match = _LOCK_PID.search(message)
-        return CatalogLocked(db_path, int(match.group(1)) if match else None)
-    return NewsarcError(
-        f"cannot open catalog {db_path}: {reason} (check the permissions, the file system and "
-        "free space of the data directory)"
-    )
-
-
-# Read paths (`newsarc query` runs SQL a person typed) get no file access beyond the catalog
-# itself: no COPY/EXPORT over a WARC or the catalog, no read_text('/etc/...'), no ATTACH, no
-# extension installed or loaded (DuckDB's own spill files under archive.duckdb.tmp still work).
-# Given at connect, so it holds from the first statement.
-_READ_ONLY_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "allow_community_extensions": False,
-    "allow_unsigned_extensions": False,
-}
-# DuckDB shares one database instance among the connections a process opens to one file, and a
-# locked configuration refuses every SET: the first read-only open of an instance sets the zone
-# (globally, for the connections that follow) and locks; this lock makes that step atomic.
-_SEALING = threading.Lock()
-
-
-def _lock_read_only(con: duckdb.DuckDBPyConnection) -> None:
-    """Set UTC and lock the configuration, so SQL cannot turn external access back on."""
-    with _SEALING:
-        if not con.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
-            con.execute("SET GLOBAL TimeZone = 'UTC'")
-            con.execute("SET lock_configuration = true")
-
-
-def _duckdb_config() -> dict[str, int]:
-    value = os.environ.get(THREADS_VARIABLE, "").strip()
-    if not value:
-        return {}
-    if not value.isdigit() or int(value) < 1:
-        raise NewsarcError(f"{THREADS_VARIABLE} must be a whole number >= 1, not {value!r}")
-    return {"threads": int(value)}
-
-
-def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0] > 0
-
-
-def _schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
-    if not con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'catalog_meta'"
-    ).fetchone()[0]:
-        return None
-    row = con.execute("SELECT value FROM catalog_meta WHERE key = 'schema_version'").fetchone()
-    return row[0] if row else None
 
 
 def file_sha256(path: Path) -> str:
@@ -569,62 +383,3 @@ def ingest_warcs(
             records_added += added
             errors_added += errors
     return IngestReport(files, records_added, errors_added, tuple(quarantined(con, current)))
-
-
-_HELD_SQL = """
-WITH ok AS (
-    SELECT * FROM captures WHERE record_type = 'response' AND status = 200
-),
-seen AS (
-    SELECT url, captured_at AS seen_at, etag, last_modified, record_id AS seen_id,
-           record_id AS ref_id
-    FROM ok
-    UNION ALL
-    SELECT v.url, v.captured_at, v.etag, v.last_modified, v.record_id, o.record_id
-    FROM captures v
-    JOIN ok o
-      ON o.url = v.refers_to_uri
-     AND date_trunc('second', o.captured_at) = date_trunc('second', v.refers_to_date)
-    WHERE v.record_type = 'revisit' AND coalesce(v.status, 200) IN (200, 304)
-    QUALIFY row_number() OVER (
-        PARTITION BY v.record_id
-        ORDER BY (o.captured_at = v.refers_to_date) DESC,
-                 (o.payload_digest = v.payload_digest) DESC NULLS LAST,
-                 o.captured_at DESC
-    ) = 1
-),
-latest AS (
-    SELECT * FROM seen
-    QUALIFY row_number() OVER (PARTITION BY url ORDER BY seen_at DESC, seen_id) = 1
-)
-SELECT l.url, l.seen_at,
-       coalesce(l.etag, CASE WHEN o.url = l.url THEN o.etag END),
-       coalesce(l.last_modified, CASE WHEN o.url = l.url THEN o.last_modified END),
-       o.payload_digest, o.warc_file, o.warc_offset, o.warc_length,
-       o.record_id, o.url, o.captured_at
-FROM latest l JOIN ok o ON o.record_id = l.ref_id
-"""
-
-
-def held_captures(con: duckdb.DuckDBPyConnection) -> dict[str, HeldCapture]:
-    """Newest 200 response per URL, or newer revisit confirming one, keyed by URL.
-
-    A revisit counts when its WARC-Refers-To-Target-URI/-Date name a 200 response in the catalog
-    (dates compared to the second, exact match preferred); the payload location is always that
-    response's, since a revisit holds no body. Validators from another URL's response (an
-    identical-payload revisit) are never lent to this URL.
-    """
-    return {row[0]: HeldCapture(*row) for row in con.execute(_HELD_SQL).fetchall()}
-
-
-def payload_index(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, datetime]]:
-    """Payload digest -> (target URI, WARC-Date) of the earliest response record with it.
-
-    The crawler writes an identical-payload-digest revisit instead of a response when a new
-    payload's digest is already here, citing this URI and date.
-    """
-    rows = con.execute(
-        "SELECT payload_digest, arg_min(url, captured_at), min(captured_at) FROM captures "
-        "WHERE record_type = 'response' AND payload_digest IS NOT NULL GROUP BY payload_digest"
-    ).fetchall()
-    return {digest: (url, date) for digest, url, date in rows}
