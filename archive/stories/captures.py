@@ -27,10 +27,15 @@ from archive.stories.dedup.urls import normalize_url
 from archive.stories.extract import BadExtractRules, extract
 from archive.stories.extract.rules import normalise_rules
 from archive.warc.reader import parse_warc_fields, read_http_response, read_resource_block
+from archive.warc.records import (
+    RENDERED_DOM_URL_LIKE,
+    RENDERED_DOM_URN_PREFIX,
+    WARCINFO_EXTRACT_RULES,
+    WARCINFO_PAGE_PATTERNS,
+)
 
 log = logging.getLogger(__name__)
 
-RENDERED_DOM = "urn:newsarc:rendered-dom:"
 BATCH = 500
 
 
@@ -84,7 +89,7 @@ def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str
 def _story_patterns(warc_file: str, fields: dict[str, str]) -> list[re.Pattern]:
     """The file's story URL patterns: match-all without any, or with patterns that do not parse
     (a hand-edited warcinfo), as for a file another tool wrote."""
-    raw = fields.get("newsarc-page-patterns")
+    raw = fields.get(WARCINFO_PAGE_PATTERNS)
     if not raw:
         return [re.compile("")]
     try:
@@ -99,7 +104,7 @@ def _story_patterns(warc_file: str, fields: dict[str, str]) -> list[re.Pattern]:
 
 
 def _extract_rules(warc_file: str, fields: dict[str, str]) -> dict[str, list[str]]:
-    raw = fields.get("newsarc-extract-rules")
+    raw = fields.get(WARCINFO_EXTRACT_RULES)
     if not raw:
         return {}
     try:
@@ -135,21 +140,22 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
                 AND c.content_type ILIKE '%html%'
                 AND c.record_id NOT IN (SELECT concurrent_to FROM captures
                                         WHERE record_type = 'resource'
-                                          AND url LIKE 'urn:newsarc:rendered-dom:%'
+                                          AND url LIKE ?
                                           AND concurrent_to IS NOT NULL))
-               OR (c.record_type = 'resource' AND c.url LIKE 'urn:newsarc:rendered-dom:%'
+               OR (c.record_type = 'resource' AND c.url LIKE ?
                    -- the DOM of an error page (a 404 the browser rendered) is no story: the
                    -- document's own response says the story is gone
                    AND NOT EXISTS (SELECT 1 FROM captures d
                                    WHERE d.record_id = c.concurrent_to AND d.status <> 200)))
         ORDER BY c.captured_at, c.record_id
-        """
+        """,
+        [RENDERED_DOM_URL_LIKE, RENDERED_DOM_URL_LIKE],
     ).fetchall()
     pending = []
     no_context = CaptureContext([], {})
     for capture_id, url, captured_at, warc_file, offset, record_type, profile in rows:
         context = contexts.get(warc_file, no_context)
-        page_url = url[len(RENDERED_DOM) :] if record_type == "resource" else url
+        page_url = url[len(RENDERED_DOM_URN_PREFIX) :] if record_type == "resource" else url
         if record_type == "response" and not any(p.search(page_url) for p in context.stories):
             continue
         pending.append(
