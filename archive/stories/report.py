@@ -19,11 +19,11 @@ from pathlib import Path
 import duckdb
 
 from archive.stories.diff import field_paragraphs
+from archive.warc.records import RENDERED_DOM_URN_PREFIX
 
 KINDS = ("new", "edited", "claimed_update", "removed", "restored")
 LANGUAGES = {"en": "English", "zh": "中文", "": "Both languages"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-RENDERED_DOM = "urn:newsarc:rendered-dom:"
 JSON_COLUMNS = ("field_hashes", "scores", "faq", "key_data")
 
 CHANGES_SQL = """
@@ -310,7 +310,7 @@ def _capture(capture: Capture | None, ctx: _Context) -> str:
     target = (ctx.warc_dir / capture.warc_file).resolve().as_uri() if ctx.warc_dir else None
     html = _link(target, where)
     if ctx.replay_base:
-        url = capture.url.removeprefix(RENDERED_DOM)
+        url = capture.url.removeprefix(RENDERED_DOM_URN_PREFIX)
         stamp = capture.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
         html += " · " + _link(f"{ctx.replay_base.rstrip('/')}/{stamp}/{url}", "replay")
     return html
