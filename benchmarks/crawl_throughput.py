@@ -44,6 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archive.warc.reader import iter_capture_rows
+from archive.warc.records import RENDERED_DOM_URN_PREFIX
 from benchmarks.machine import machine as describe_machine
 from benchmarks.machine import print_figures, run_measured
 from flows.demo_sites.bulk import PER_LIST
@@ -53,7 +54,6 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results" / "crawl_throughput.json"
 RATIO_TARGET = 0.8
 RENDERED_PER_MINUTE_TARGET = 30.0
-RENDERED_DOM_PREFIX = "urn:newsarc:rendered-dom:"
 CRAWL_TIMEOUT_SECONDS = 1800
 
 
@@ -204,7 +204,7 @@ def check_browser_warcs(run: CrawlRun) -> BrowserCheck:
     http = {r.record_id: r for r in rows if r.record_type in ("response", "revisit")}
     requested = {r.concurrent_to for r in rows if r.record_type == "request"}
     rendered = [
-        r for r in rows if r.record_type == "resource" and r.url.startswith(RENDERED_DOM_PREFIX)
+        r for r in rows if r.record_type == "resource" and r.url.startswith(RENDERED_DOM_URN_PREFIX)
     ]
     check.rendered = len(rendered)
     check.responses = sum(r.record_type == "response" for r in rows)
@@ -212,7 +212,7 @@ def check_browser_warcs(run: CrawlRun) -> BrowserCheck:
     check.requests = sum(r.record_type == "request" for r in rows)
     check.fetch_errors = sum(r.record_type == "metadata" for r in rows)
     for dom in rendered:
-        page_url = dom.url[len(RENDERED_DOM_PREFIX) :]
+        page_url = dom.url[len(RENDERED_DOM_URN_PREFIX) :]
         document = http.get(dom.concurrent_to or "")
         if document is None or document.url != page_url or dom.refers_to_uri != page_url:
             check.unlinked.append(page_url)

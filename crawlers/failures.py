@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from archive.warc.writer import FETCH_ERROR_CONTENT_TYPE
+from archive.warc.records import FETCH_ERROR_CONTENT_TYPE
 from crawlers.session import CrawlSession
 
 

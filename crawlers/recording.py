@@ -18,13 +18,13 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from archive.warc.digests import payload_digest
-from archive.warc.writer import (
+from archive.warc.records import (
     PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
-    HttpExchange,
-    Original,
-    WrittenRecord,
+    rendered_dom_urn,
+    screenshot_urn,
 )
+from archive.warc.writer import HttpExchange, Original, WrittenRecord
 from crawlers.archived import ARCHIVED_FLAG
 from crawlers.browser import BROWSER_RESPONSE_HANDLER, SCOPE_PROXY_SETTING, BrowserNetworkLog
 from crawlers.session import CrawlSession
@@ -132,7 +132,7 @@ class WarcRecorderMiddleware:
                 document_id = written.record_id
         now = datetime.now(UTC)
         self.session.writer.write_resource(
-            f"urn:newsarc:rendered-dom:{response.url}",
+            rendered_dom_urn(response.url),
             response.body,
             "text/html; charset=utf-8",
             captured_at=now,
@@ -144,7 +144,7 @@ class WarcRecorderMiddleware:
             if self.screenshots:
                 png = await page.screenshot(full_page=True)
                 self.session.writer.write_resource(
-                    f"urn:newsarc:screenshot:{response.url}",
+                    screenshot_urn(response.url),
                     png,
                     "image/png",
                     captured_at=now,

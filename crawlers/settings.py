@@ -6,6 +6,12 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+from archive.warc.records import (
+    WARCINFO_EXTRACT_RULES,
+    WARCINFO_PAGE_PATTERNS,
+    WARCINFO_PROFILE,
+    WARCINFO_RUN_ID,
+)
 from crawlers.browser import browser_settings
 from crawlers.job import CrawlJob
 from crawlers.network_scope import NetworkScope
@@ -27,20 +33,20 @@ def warcinfo_fields(profile: SiteProfile, run_id: str) -> dict[str, str]:
         "software": f"newsarc/{newsarc_version()} (Scrapy, warcio)",
         "format": "WARC File Format 1.1",
         "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-        "isPartOf": profile.name,
+        WARCINFO_PROFILE: profile.name,
         "robots": "obey" if profile.politeness.obey_robots else "ignore",
         "http-header-user-agent": profile.politeness.user_agent,
-        "newsarc-run-id": run_id,
+        WARCINFO_RUN_ID: run_id,
         # The page patterns travel with the archive, so stories can be told from listings when
         # rebuilding the catalog from the WARCs alone.
-        "newsarc-page-patterns": json.dumps(
+        WARCINFO_PAGE_PATTERNS: json.dumps(
             {"stories": profile.patterns.stories, "listings": profile.patterns.listings},
             separators=(",", ":"),
         ),
     }
     if profile.extract:
         # So do the extraction rules: a reindex extracts each file as its crawl meant it to.
-        fields["newsarc-extract-rules"] = json.dumps(profile.extract, separators=(",", ":"))
+        fields[WARCINFO_EXTRACT_RULES] = json.dumps(profile.extract, separators=(",", ":"))
     return {**fields, **profile.warcinfo}
 
 

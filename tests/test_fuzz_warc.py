@@ -43,7 +43,8 @@ from archive.warc.reader import (
     read_http_response,
     read_resource_block,
 )
-from archive.warc.recovery import OPEN_SUFFIX, mend_open_file, verify_warc
+from archive.warc.records import OPEN_SUFFIX
+from archive.warc.recovery import mend_open_file, verify_warc
 from flows.pipeline import ingest_data_dir
 from tests.catalog_queries import query
 from tests.fuzz_inputs import (

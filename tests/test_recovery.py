@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.warc.recovery import OPEN_SUFFIX, mend_open_files, verify_warc
+from archive.warc.records import OPEN_SUFFIX
+from archive.warc.recovery import mend_open_files, verify_warc
 from tests.test_warc_reading import warcio_members, write_sample_warc
 from tests.warc_validation import assert_valid_warc
 

@@ -23,15 +23,16 @@ from warcio.warcwriter import WARCWriter
 from archive.errors import BadWarc
 from archive.warc.cdxj import index_path, index_warc, merge_index
 from archive.warc.reader import (
-    FETCH_ERROR_CONTENT_TYPE,
     iter_capture_rows,
     parse_warc_date,
     read_http_response,
 )
+from archive.warc.records import (
+    FETCH_ERROR_CONTENT_TYPE,
+    PROFILE_IDENTICAL_PAYLOAD,
+    PROFILE_SERVER_NOT_MODIFIED,
+)
 from tests.warc_validation import assert_valid_warc, fastwarc_check, warcio_check
-
-REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-REVISIT_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 
 
 def warc_date(when: datetime) -> str:
@@ -131,7 +132,7 @@ class WarcBuilder:
             http_headers=StatusAndHeaders(status, list(headers or []), protocol="HTTP/1.1"),
             warc_headers_dict=extra,
         )
-        profile = REVISIT_NOT_MODIFIED if not_modified else REVISIT_IDENTICAL
+        profile = PROFILE_SERVER_NOT_MODIFIED if not_modified else PROFILE_IDENTICAL_PAYLOAD
         record.rec_headers.replace_header("WARC-Profile", profile)
         return self._write(record)
 
@@ -312,7 +313,7 @@ def test_row_fields(sample: SampleWarc) -> None:
     assert req.status is None and req.concurrent_to == sample.ids["response"]
     rev = rows["revisit"]
     assert rev.status == 304
-    assert rev.revisit_profile == REVISIT_NOT_MODIFIED
+    assert rev.revisit_profile == PROFILE_SERVER_NOT_MODIFIED
     assert (rev.refers_to_uri, rev.refers_to_date) == (resp.url, T0)
     assert rev.payload_digest == resp.payload_digest
     assert rev.captured_at == T1

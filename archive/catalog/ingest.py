@@ -40,7 +40,7 @@ from archive.warc.reader import (
     list_entries_carefully,
     list_verified_entries,
 )
-from archive.warc.recovery import OPEN_SUFFIX
+from archive.warc.records import OPEN_SUFFIX
 
 log = logging.getLogger(__name__)
 

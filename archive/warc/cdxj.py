@@ -27,7 +27,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from archive.errors import BadWarc
 from archive.warc.reader import WarcEntry
-from archive.warc.recovery import OPEN_SUFFIX
+from archive.warc.records import OPEN_SUFFIX
 
 log = logging.getLogger(__name__)
 

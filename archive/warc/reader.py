@@ -40,11 +40,10 @@ from warcio.statusandheaders import StatusAndHeadersParser
 from warcio.utils import Digester
 
 from archive.errors import BadWarc
+from archive.warc.records import FETCH_ERROR_CONTENT_TYPE, WARCINFO_PROFILE, WARCINFO_RUN_ID
 from archive.warc.recovery import VerifiedStream, VerifyReport, iter_members_resyncing
 
 log = logging.getLogger(__name__)
-
-FETCH_ERROR_CONTENT_TYPE = "application/vnd.newsarc.fetch-error+json"
 
 # Small records we do read whole (warcinfo fields, fetch-error JSON); anything larger is malformed.
 _MAX_SMALL_BODY = 1 << 20
@@ -308,7 +307,7 @@ def _careful_entry(path: Path, fh: Any, offset: int, length: int) -> WarcEntry:
     run_id = profile = fetch_error_body = None
     if rec_type == "warcinfo":
         fields = parse_warc_fields(_read_small(record.content_stream(), path, offset, rec_type))
-        run_id, profile = fields.get("newsarc-run-id"), fields.get("isPartOf")
+        run_id, profile = fields.get(WARCINFO_RUN_ID), fields.get(WARCINFO_PROFILE)
     elif rec_type == "metadata" and _is_fetch_error(headers.get_header("Content-Type")):
         fetch_error_body = _read_small(record.content_stream(), path, offset, rec_type)
     row = CaptureRow(
@@ -367,8 +366,8 @@ def _iter_entries(
             fetch_error_body = None
             if rec_type == "warcinfo":
                 fields = parse_warc_fields(_read_small(record.reader, path, offset, rec_type))
-                run_id = fields.get("newsarc-run-id", run_id)
-                profile = fields.get("isPartOf", profile)
+                run_id = fields.get(WARCINFO_RUN_ID, run_id)
+                profile = fields.get(WARCINFO_PROFILE, profile)
             elif rec_type == "metadata" and _is_fetch_error(record.headers.get("Content-Type")):
                 fetch_error_body = _read_small(record.reader, path, offset, rec_type)
             if not record.record_id:

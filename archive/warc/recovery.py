@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.warc.durable import fsync_path
+from archive.warc.records import OPEN_SUFFIX
 
 log = logging.getLogger(__name__)
 
-OPEN_SUFFIX = ".open"
 _CHUNK = 1 << 16
 _MAX_HEADER_BYTES = 1 << 20
 _GZIP_WBITS = 16 + zlib.MAX_WBITS

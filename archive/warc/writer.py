@@ -29,15 +29,12 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 from archive.warc.digests import payload_digest
+from archive.warc.records import OPEN_SUFFIX
 
 log = logging.getLogger(__name__)
 
 WARC_VERSION = "WARC/1.1"
-PROFILE_IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-PROFILE_SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-FETCH_ERROR_CONTENT_TYPE = "application/vnd.newsarc.fetch-error+json"
 DEFAULT_MAX_FILE_BYTES = 1_000_000_000
-OPEN_SUFFIX = ".open"
 
 _SAFE_PREFIX = re.compile(r"[^a-z0-9-]+")
 
