@@ -6,7 +6,6 @@ beside them, and the catalog opened read-only.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from archive.catalog.connection import open_catalog
 from archive.catalog.ingest import quarantined
 from archive.warc.cdxj import MERGED_NAME, index_path
+from archive.warc.digests import file_sha256
 from archive.warc.reader import list_entries_carefully
 from archive.warc.recovery import verify_warc
 
@@ -60,7 +60,7 @@ def check_warc(path: Path) -> WarcCheck:
     return WarcCheck(
         name=path.name,
         size=path.stat().st_size,
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         records=records,
         record_types=record_types,
         problems=problems,
@@ -83,14 +83,6 @@ def _digest_problems(path: Path) -> list[str]:
         except ArchiveLoadFailed as exc:
             problems.append(f"unreadable: {exc}")
     return problems
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def index_problems(warc_dir: Path, checks: list[WarcCheck], *, complete: bool) -> list[str]:
