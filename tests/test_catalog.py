@@ -17,6 +17,7 @@ from archive.catalog.connection import open_catalog
 from archive.catalog.ingest import ingest_warcs
 from archive.catalog.window import HeldCapture, held_captures, payload_index
 from archive.errors import BadWarc, CatalogLocked, CatalogOutdated, NewsarcError
+from archive.warc.digests import file_sha256
 from archive.warc.reader import iter_capture_rows
 from tests.test_warc_reading import WarcBuilder, write_sample_warc
 from tests.warc_validation import assert_valid_warc
@@ -61,7 +62,7 @@ def test_ingest_is_idempotent(con, tmp_path: Path) -> None:
 
     name, size, sha, count, ingested_at = con.execute("SELECT * FROM warc_files").fetchone()
     assert (name, size, count) == (sample.path.name, sample.path.stat().st_size, 6)
-    assert sha == catalog.file_sha256(sample.path) and ingested_at.tzinfo is not None
+    assert sha == file_sha256(sample.path) and ingested_at.tzinfo is not None
 
     stored = con.execute("SELECT * FROM captures ORDER BY warc_offset").fetchall()
     expected = [tuple(vars_of(r)) for r in iter_capture_rows(sample.path)]

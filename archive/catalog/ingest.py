@@ -20,7 +20,6 @@ the staging file loads 3,000 rows in ~15-40 ms.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 import duckdb
 
 from archive.errors import BadWarc
+from archive.warc.digests import file_sha256
 from archive.warc.reader import (
     CaptureRow,
     Damage,
@@ -45,7 +45,6 @@ from archive.warc.records import OPEN_SUFFIX
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 5000
-_HASH_CHUNK = 1 << 20
 
 # Column name -> DuckDB type, in table order; used for the typed read_json() of staging files.
 _CAPTURE_TYPES = {
@@ -109,15 +108,6 @@ class IngestReport:
     records_added: int
     errors_added: int
     quarantined: tuple[Quarantined, ...] = ()
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, streamed."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _json_default(value: object) -> str:
