@@ -1,7 +1,8 @@
-"""Is the archive what the catalog says it is? Checks of WARC files, CDXJ indexes and `captures`.
+"""Is the archive what the catalog says it is? Checks of WARC files, CDXJ indexes and `captures`,
+and the one `VerifyReport` they add up to (a run's check of its new files, `newsarc verify`).
 
-Plain functions (the `verify_archive` flow wraps them). They only read: WARC files, the indexes
-beside them, and the catalog opened read-only.
+Plain functions (the Prefect flows wrap them). They only read: WARC files, the indexes beside
+them, and the catalog opened read-only.
 """
 
 from __future__ import annotations
@@ -83,6 +84,70 @@ def _digest_problems(path: Path) -> list[str]:
         except ArchiveLoadFailed as exc:
             problems.append(f"unreadable: {exc}")
     return problems
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What a verification found: the files and records checked, and every problem, by name.
+
+    The same report for a run's new files (in its summary) and for a whole-archive audit
+    (`newsarc verify`, the `verify-archive` flow's artifact)."""
+
+    files: int
+    records: int
+    bytes: int
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @classmethod
+    def of(cls, checks: list[WarcCheck], consistency: list[str]) -> VerifyReport:
+        """The report on *checks*, plus the problems their indexes and the catalog showed."""
+        problems = [f"{c.name}: {p}" for c in checks for p in c.problems]
+        return cls(
+            files=len(checks),
+            records=sum(c.records for c in checks),
+            bytes=sum(c.size for c in checks),
+            problems=problems + consistency,
+        )
+
+    def to_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "files": self.files,
+            "records": self.records,
+            "bytes": self.bytes,
+            "problems": list(self.problems),
+        }
+
+    def headline(self) -> str:
+        status = "intact, indexed and catalogued" if self.ok else f"{len(self.problems)} PROBLEMS"
+        return f"{self.files} WARC files, {self.records} records, {self.bytes:,} bytes: {status}"
+
+    def failure(self) -> str:
+        """The problems in one line, for an exception or a run's failure message."""
+        return "archive verification failed: " + "; ".join(self.problems)
+
+    def markdown(self) -> str:
+        lines = ["# newsarc archive verification", "", self.headline(), ""]
+        return "\n".join([*lines, *[f"- {p}" for p in self.problems]]) + "\n"
+
+
+def verify_warcs(data_dir: Path, paths: list[Path], *, complete: bool) -> VerifyReport:
+    """Check *paths* (closed WARC files in ``data_dir/warcs``) and that the indexes and the
+    catalog agree with them; `complete` when *paths* are every closed WARC (then the merged index
+    is checked too). Reads only."""
+    checks = [check_warc(path) for path in paths]
+    return VerifyReport.of(checks, consistency_problems(data_dir, checks, complete=complete))
+
+
+def consistency_problems(data_dir: Path, checks: list[WarcCheck], *, complete: bool) -> list[str]:
+    """What the CDXJ indexes and the catalog (read-only) say that the checked files do not."""
+    warc_dir = data_dir / "warcs"
+    problems = index_problems(warc_dir, checks, complete=complete)
+    return problems + catalog_problems(data_dir / "archive.duckdb", warc_dir, checks)
 
 
 def index_problems(warc_dir: Path, checks: list[WarcCheck], *, complete: bool) -> list[str]:

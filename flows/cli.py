@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -53,14 +55,56 @@ def _setup_logging(verbose: bool) -> None:
     )
 
 
+class OutputFormat(StrEnum):
+    """How a command prints what it found: the same three words for every command."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+
+
+FormatOption = typer.Option(
+    OutputFormat.table, "--format", help="How to print it: table (for people), json or csv."
+)
+
+
+def _print_csv(columns: list[str], rows: list[list]) -> None:
+    """CSV on stdout: a header, then one line per row; lists and mappings as JSON text."""
+
+    def cell(value):
+        if value is None:
+            return ""
+        if isinstance(value, list | tuple | dict):
+            return json.dumps(value, ensure_ascii=False, default=str)
+        return value
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(columns)
+    writer.writerows([cell(v) for v in row] for row in rows)
+
+
+def _print_dict_rows(rows: list[dict]) -> None:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    _print_csv(columns, [[row.get(c) for c in columns] for row in rows])
+
+
 QuietOption = typer.Option(False, "--quiet", "-q", help="No progress and no table; errors only.")
-JsonOption = typer.Option(False, "--json", help="Print the run summary as JSON on stdout.")
 ParallelOption = typer.Option(2, "--parallel", help="Sites crawled at the same time.")
 VerboseOption = typer.Option(False, "--verbose", "-v", help="Prefect's INFO logs too.")
 
 
 def _archive(
-    profiles: list[Path], data: Path, *, parallel: int, quiet: bool, as_json: bool, verbose: bool
+    profiles: list[Path],
+    data: Path,
+    *,
+    parallel: int,
+    quiet: bool,
+    output: OutputFormat,
+    verbose: bool,
 ) -> None:
     """Run the `archive-all` flow with a live display, then print its summary; exit 1 on failure."""
     from flows.prefect_env import apply_prefect_defaults
@@ -77,7 +121,7 @@ def _archive(
     with prefect_api(data):  # before Prefect is imported: it reads its settings once
         from flows.prefect_flows import archive_all
 
-        if quiet or as_json:
+        if quiet or output is not OutputFormat.table:
             state = archive_all(profiles, data, max_parallel=parallel, return_state=True)
         else:
             board = CrawlBoard(data, profiles)
@@ -86,42 +130,46 @@ def _archive(
     outcome = state.result(raise_on_failure=False)
     failed = not state.is_completed()
     summary = outcome if not failed else getattr(outcome, "summary", None)
-    if as_json:
+    if output is OutputFormat.json:
         error = state.message if failed else None
-        print(json.dumps({"ok": not failed, "error": error, "summary": summary}, default=str))
+        document = summary.to_dict() if summary is not None else None
+        print(json.dumps({"ok": not failed, "error": error, "summary": document}, default=str))
+    elif output is OutputFormat.csv and summary is not None:
+        _print_dict_rows([row.to_dict() for row in summary.per_site])
     elif failed and summary is None:  # the run broke before it could summarise
         Console(stderr=True).print(f"[red]failed:[/red] {escape(str(outcome))}", highlight=False)
-    elif failed and quiet:
-        for site, why in summary["failed_sites"].items():
+    if failed and summary is not None and (quiet or output is OutputFormat.csv):
+        for site, why in summary.failed_sites.items():
             Console(stderr=True).print(f"failed: {site}: {why.splitlines()[0]}", markup=False)
-    elif not quiet:
+    elif output is OutputFormat.table and not quiet:
         _print_summary(summary, data)
     if failed:
         raise typer.Exit(1)
 
 
-def _print_summary(summary: dict, data_dir: Path) -> None:
+def _print_summary(summary, data_dir: Path) -> None:
+    """The run summary (`flows.run_summary.RunSummary`) as a table and a few lines."""
     table = Table(title="newsarc crawl")
     columns = ("site", "pages", "responses", "revisits", "304s", "errors", "WARC files")
     for column in columns:
         table.add_column(column, no_wrap=column == "site")
-    for row in summary["per_site"]:
-        if row["status"] == "failed":
-            table.add_row(row["site"], "-", "-", "-", "-", "FAILED", "-")
+    for row in summary.per_site:
+        if row.status == "failed":
+            table.add_row(row.site, "-", "-", "-", "-", "FAILED", "-")
             continue
-        numbers = ("pages", "responses", "revisits", "not_modified", "errors", "warc_files")
-        table.add_row(row["site"], *(str(row[key]) for key in numbers))
+        numbers = (row.pages, row.responses, row.revisits, row.not_modified, row.errors)
+        table.add_row(row.site, *map(str, numbers), str(row.warc_files))
     console.print(table)
-    for site, why in summary["failed_sites"].items():
+    for site, why in summary.failed_sites.items():
         console.print(f"[red]failed:[/red] {escape(site)}: {escape(why)}", highlight=False)
-    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["changes_by_kind"].items()))
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.changes_by_kind.items()))
     console.print(
-        f"this run: {summary['pages_fetched']} pages, {summary['new_stories']} new stories, "
-        f"changes: {kinds or 'none'}, {summary['warc_files']} WARC files "
-        f"({summary['warc_bytes']:,} bytes), {summary['duration_seconds']} s"
+        f"this run: {summary.pages_fetched} pages, {summary.new_stories} new stories, "
+        f"changes: {kinds or 'none'}, {summary.warc_files} WARC files "
+        f"({summary.warc_bytes:,} bytes), {summary.duration_seconds} s"
     )
-    if not summary["verify"]["ok"]:
-        for problem in summary["verify"]["problems"]:
+    if not summary.verify.ok:
+        for problem in summary.verify.problems:
             console.print(f"[red]verify:[/red] {escape(problem)}", highlight=False)
     _print_story_counts(data_dir)
     console.print(f"WARC files: {(data_dir / 'warcs').resolve()}")
@@ -152,13 +200,13 @@ def crawl(
     data: Path = DataOption,
     parallel: int = ParallelOption,
     quiet: bool = QuietOption,
-    as_json: bool = JsonOption,
+    output: OutputFormat = FormatOption,
     verbose: bool = VerboseOption,
 ) -> None:
     """Crawl the given site profiles into WARC files and catalog them in DuckDB (Prefect flow
     `archive-all`: live progress, then a summary table; a failing site never stops the others)."""
     _check_profiles(profiles)
-    _archive(profiles, data, parallel=parallel, quiet=quiet, as_json=as_json, verbose=verbose)
+    _archive(profiles, data, parallel=parallel, quiet=quiet, output=output, verbose=verbose)
 
 
 def _check_profiles(paths: list[Path]) -> None:
@@ -168,6 +216,32 @@ def _check_profiles(paths: list[Path]) -> None:
 
     for path in paths:
         load_profile(path)
+
+
+profile_app = typer.Typer(help="Site profiles (TOML): check them before a crawl.")
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("check")
+def profile_check(
+    files: list[Path] = typer.Argument(..., help="Site profile TOML files."),
+) -> None:
+    """Load and validate each profile without crawling: one line per file, `ok` or what is wrong
+    (the file, the key, what is allowed); exit 1 if any is bad."""
+    from archive.errors import BadProfile
+    from crawlers.profile import load_profile
+
+    bad = 0
+    for path in files:
+        try:
+            profile = load_profile(path)
+        except BadProfile as exc:
+            bad += 1
+            print(" ".join(str(exc).split()))  # one line, whatever the parser's message held
+        else:
+            print(f"{path}: ok ({profile.name})")
+    if bad:
+        raise typer.Exit(1)
 
 
 def _existing(data: Path) -> Path:
@@ -188,19 +262,19 @@ def _demo_sites():
 def demo(
     data: Path = DataOption,
     quiet: bool = QuietOption,
-    as_json: bool = JsonOption,
+    output: OutputFormat = FormatOption,
     verbose: bool = VerboseOption,
 ) -> None:
     """Start the bundled demo news sites on loopback and archive them (as `newsarc crawl`)."""
     demo_sites = _demo_sites()
     with demo_sites(ports=DEMO_PORTS) as sites:
         profiles = sites.write_profiles(data / "profiles")
-        if not (quiet or as_json):
+        if not quiet and output is OutputFormat.table:
             urls = ", ".join(sites.base_url(n) for n in ("aggregator", "translated"))
             console.print(f"demo sites: {urls}")
         _archive(
             [profiles["aggregator"], profiles["translated"]], data,
-            parallel=2, quiet=quiet, as_json=as_json, verbose=verbose,
+            parallel=2, quiet=quiet, output=output, verbose=verbose,
         )  # fmt: skip
 
 
@@ -243,7 +317,7 @@ def _serve(profiles: list[Path], data: Path, limit: int) -> None:
 
 
 @app.command()
-def verify(data: Path = DataOption) -> None:
+def verify(data: Path = DataOption, output: OutputFormat = FormatOption) -> None:
     """Check every WARC (framing and digests), its CDXJ index and the catalog against the files."""
     _existing(data)
     from flows.prefect_env import apply_prefect_defaults
@@ -255,15 +329,19 @@ def verify(data: Path = DataOption) -> None:
         from flows.prefect_flows import verify_archive
 
         state = verify_archive(data, return_state=True)
-    if not state.is_completed():
+    outcome = state.result(raise_on_failure=False)
+    failed = not state.is_completed()
+    report = getattr(outcome, "report", None) if failed else outcome
+    if output is OutputFormat.json and report is not None:
+        print(json.dumps(report.to_dict()))
+    elif output is OutputFormat.csv and report is not None:
+        _print_dict_rows([report.to_dict()])
+    if failed:
         Console(stderr=True).print(f"[red]{escape(state.message or 'failed')}", highlight=False)
         raise typer.Exit(1)
-    report = state.result()
-    console.print(
-        f"{report['files']} WARC files, {report['records']} records, {report['bytes']:,} bytes: "
-        "intact, indexed and catalogued"
-    )
-    console.print(f"WARC files: {(data / 'warcs').resolve()}")
+    if output is OutputFormat.table:
+        console.print(report.headline(), highlight=False)
+    console.print(f"WARC files: {(data / 'warcs').resolve()}", highlight=False)
 
 
 @app.command()
@@ -293,14 +371,14 @@ def reindex(data: Path = DataOption) -> None:
 @app.command()
 def export(
     data: Path = DataOption,
-    output_format: str = typer.Option("parquet", "--format", help="Only parquet for now."),
+    _output_format: ExportFormat = typer.Option(
+        ExportFormat.parquet, "--format", help="File format of the export: parquet."
+    ),
     out: Path = typer.Option(None, "--out", help="Directory (default: DATA/export)."),
 ) -> None:
     """Write each public table (articles, article_versions, ...) to Parquet."""
     from flows.pipeline import export_tables
 
-    if output_format != "parquet":
-        raise typer.BadParameter("only --format parquet is supported")
     _existing(data)
     for path in export_tables(data, out or data / "export"):
         console.print(str(path.resolve()))
@@ -337,28 +415,20 @@ def extract(
 def query(
     sql: str = typer.Argument(..., help="SQL to run against the archive's DuckDB."),
     data: Path = DataOption,
-    output: str = typer.Option("table", "--format", help="table, csv or json"),
+    output: OutputFormat = FormatOption,
 ) -> None:
     """Run SQL against the catalog and print the result. Read-only: the SQL sees the catalog
     and nothing else (no files read or written, no extensions, no settings)."""
     from archive.catalog.connection import open_catalog
 
-    if output not in ("table", "csv", "json"):
-        raise typer.BadParameter("--format is table, csv or json")
     con = open_catalog(_existing(data) / "archive.duckdb", read_only=True)
     try:
         columns, rows = _run_query(con, sql)
     finally:
         con.close()
-    if output == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output == "json":
-        import json
-
+    if output is OutputFormat.csv:
+        _print_csv(columns, rows)
+    elif output is OutputFormat.json:
         print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str))
     else:
         table = Table(*columns)
@@ -465,7 +535,7 @@ def changes(
     kind: list[str] = typer.Option(
         None, "--kind", help="new, edited, claimed_update, removed or restored (repeatable)."
     ),
-    output: str = typer.Option("table", "--format", help="table or json"),
+    output: OutputFormat = FormatOption,
     data: Path = DataOption,
     html: Path = typer.Option(None, "--html", help="Also write the HTML change report here."),
     replay: str = typer.Option(
@@ -473,16 +543,12 @@ def changes(
     ),
 ) -> None:
     """Print what changed in the archived stories, with per-language diffs (- red, + green)."""
-    import json
-
     from archive.catalog.connection import open_catalog
     from archive.stories.report import KINDS, recent_changes, write_change_report
 
     unknown = set(kind or []) - set(KINDS)
     if unknown:
         raise typer.BadParameter(f"unknown kind {sorted(unknown)}; choose from {', '.join(KINDS)}")
-    if output not in ("table", "json"):
-        raise typer.BadParameter("--format is table or json")
     moment = _parse_since(since)
     db_path = _existing(data) / "archive.duckdb"
     con = open_catalog(db_path, read_only=True)
@@ -496,8 +562,10 @@ def changes(
     finally:
         con.close()
     where = Console(stderr=True)
-    if output == "json":
+    if output is OutputFormat.json:
         print(json.dumps([r.to_json_dict() for r in rows], ensure_ascii=False, default=str))
+    elif output is OutputFormat.csv:
+        _print_dict_rows([r.to_json_dict() for r in rows])
     elif rows:  # no change, no table: nothing on stdout (the count goes to stderr)
         from rich.text import Text
 
@@ -525,11 +593,9 @@ def history(
         ..., help="The story's article_id, canonical URL or any URL of it."
     ),
     data: Path = DataOption,
-    output: str = typer.Option("table", "--format", help="table or json"),
+    output: OutputFormat = FormatOption,
 ) -> None:
     """Show a story's versions and the diffs between consecutive versions."""
-    import json
-
     from archive.catalog.connection import open_catalog
     from archive.stories.report import find_story, recent_changes, story_versions
 
@@ -547,7 +613,9 @@ def history(
         events = recent_changes(con, article_id=article_id)
     finally:
         con.close()
-    if output == "json":
+    if output is OutputFormat.csv:
+        _print_dict_rows(versions)
+    elif output is OutputFormat.json:
         document = {
             "article_id": article_id,
             "versions": versions,

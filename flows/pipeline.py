@@ -1,12 +1,15 @@
 """The pipeline steps composed: crawl profiles, then bring the new WARCs into the catalog.
 
-Plain functions, so tests and benchmarks call them directly; Prefect flows wrap them.
+`archive_profiles` is the one "crawl these sites, then ingest" there is: the tests and benchmarks
+call it with its plain steps, the Prefect flows (`flows.prefect_flows`) with their tasks.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +22,13 @@ from archive.stories.derive import derive_story_tables
 from archive.warc.cdxj import index_path, index_warc, merge_index
 from archive.warc.durable import fsync_path
 from archive.warc.reader import WarcEntry
+from crawlers.profile import load_profile
 from crawlers.run import CrawlFailed, CrawlResult, run_crawl
+from flows.archive_checks import VerifyReport, verify_warcs
+from flows.rounds import ArchiveRound
+from flows.run_summary import RunSummary, failures_by_kind, summarise
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ArchiveRun:
-    crawls: list[CrawlResult] = field(default_factory=list)
-    failures: dict[str, str] = field(default_factory=dict)
-    ingest: IngestReport | None = None
 
 
 def closed_warcs(data_dir: Path) -> list[Path]:
@@ -148,20 +148,123 @@ def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
     return written
 
 
-def archive_profiles(
-    profile_paths: list[Path], data_dir: Path, *, parallel: int = 2, timeout: float = 3600
-) -> ArchiveRun:
-    """Crawl each profile (a failing site never stops the others), then ingest."""
-    run = ArchiveRun()
-    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
-        futures = {
-            path: pool.submit(run_crawl, path, data_dir, timeout=timeout) for path in profile_paths
-        }
-        for path, future in futures.items():
+class SiteUnreachable(CrawlFailed):
+    """The crawl process finished but not one response came back: the site is down."""
+
+
+def crawl_site(profile_path: Path, data_dir: Path, timeout: float = 3600) -> CrawlResult:
+    """Crawl one profile (`run_crawl`); a crawl that received no response at all failed."""
+    result = run_crawl(profile_path, data_dir, timeout=timeout)
+    failures = failures_by_kind(result)
+    if result.pages == 0 and failures:
+        kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(failures.items()))
+        raise SiteUnreachable(f"crawl of {result.profile} received no response ({kinds})")
+    return result
+
+
+CrawlOutcomes = dict[Path, CrawlResult | BaseException]
+
+
+class RoundSteps:
+    """The steps of one round, run in this process; the Prefect flows pass a subclass whose steps
+    are tasks (retries, caching, a task per site), so both run `archive_profiles` itself."""
+
+    def crawl_all(
+        self, profiles: list[Path], data_dir: Path, round_id: str, *, parallel: int, timeout: float
+    ) -> CrawlOutcomes:
+        """Each profile's crawl result, or why it failed (a failing site never stops the others;
+        anything but a crawl failure is a bug and is raised)."""
+
+        def crawl(path: Path) -> CrawlResult | BaseException:
             try:
-                run.crawls.append(future.result())
+                return crawl_site(path, data_dir, timeout)
             except (CrawlFailed, NewsarcError) as exc:
-                log.error("%s", exc)
-                run.failures[str(path)] = str(exc)
-    run.ingest = ingest_data_dir(data_dir)
-    return run
+                return exc
+
+        with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+            return dict(zip(profiles, pool.map(crawl, profiles), strict=True))
+
+    def ingest(self, data_dir: Path) -> IngestReport:
+        return ingest_data_dir(data_dir)
+
+    def verify(self, data_dir: Path, warcs: list[Path]) -> VerifyReport:
+        return verify_warcs(data_dir, warcs, complete=False)
+
+    def summarise(
+        self,
+        data_dir: Path,
+        crawls: list[CrawlResult],
+        failures: dict[str, str],
+        verify: VerifyReport,
+        duration: float,
+    ) -> RunSummary:
+        return summarise(data_dir, crawls, failures, verify, duration)
+
+
+@dataclass
+class ArchiveRun:
+    """What `archive_profiles` did: each crawl, each failed site and why, the ingest, the check
+    of the new files, and the summary a person reads."""
+
+    round_id: str
+    resumed: bool
+    crawls: list[CrawlResult] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+    ingest: IngestReport | None = None
+    verify: VerifyReport | None = None
+    summary: RunSummary | None = None
+
+
+def archive_profiles(
+    profile_paths: list[Path],
+    data_dir: Path,
+    *,
+    parallel: int = 2,
+    timeout: float = 3600,
+    steps: RoundSteps | None = None,
+    on_finished: Callable[[ArchiveRun], None] | None = None,
+) -> ArchiveRun:
+    """Crawl each profile as one round (`flows.rounds`), then ingest once, check the new WARC
+    files, and summarise.
+
+    A failing site never stops the others: it is named in ``failures`` and the rest are ingested.
+    The round is resumed if a run of the same set was killed, refused (`RoundBusy`) while another
+    process runs it, and finished only once everything here is done. `on_finished` runs just
+    before the round is marked finished (the Prefect flow publishes its artifact there)."""
+    steps = steps or RoundSteps()
+    archive_round = ArchiveRound.begin(data_dir, profile_paths)  # RoundBusy if it is running
+    try:
+        started = time.monotonic()
+        if archive_round.resumed:
+            log.warning("resuming the unfinished round %s", archive_round.round_id)
+        run = ArchiveRun(archive_round.round_id, archive_round.resumed)
+        outcomes = steps.crawl_all(
+            profile_paths, data_dir, archive_round.round_id, parallel=parallel, timeout=timeout
+        )
+        for path, outcome in outcomes.items():
+            if isinstance(outcome, BaseException):
+                log.error("site %s failed: %s", path, outcome)
+                run.failures[site_label(path)] = f"{type(outcome).__name__}: {outcome}"
+            else:
+                run.crawls.append(outcome)
+        run.ingest = steps.ingest(data_dir)
+        new_warcs = [p for crawl in run.crawls for p in crawl.warc_files if p.exists()]
+        run.verify = steps.verify(data_dir, new_warcs)
+        for problem in run.verify.problems:
+            log.error("%s", problem)
+        duration = time.monotonic() - started
+        run.summary = steps.summarise(data_dir, run.crawls, run.failures, run.verify, duration)
+        if on_finished is not None:
+            on_finished(run)
+        archive_round.finish()
+        return run
+    finally:
+        archive_round.release()
+
+
+def site_label(path: Path) -> str:
+    """`name (path)` when the profile can be read, else the path alone."""
+    try:
+        return f"{load_profile(path).name} ({path})"
+    except NewsarcError:  # an unreadable profile is itself the failure reported
+        return str(path)

@@ -1,7 +1,8 @@
 """Prefect flows over the plain pipeline functions (STYLE.md section 5: thin flows).
 
-The work lives in `crawlers.run.run_crawl`, `flows.pipeline` and `flows.archive_checks`; this
-module only adds what Prefect is for: retries with backoff where a failure can pass (a crawl that
+The work lives in `crawlers.run.run_crawl`, `flows.pipeline` and `flows.archive_checks`: a round
+is `flows.pipeline.archive_profiles` itself, given this module's tasks as its steps. This module
+only adds what Prefect is for: retries with backoff where a failure can pass (a crawl that
 died, a catalog another process is writing), caching where it saves real work (a site already
 crawled in this round, a WARC file already checked), a fan-out with a concurrency limit, a final
 state that says which site failed, and a Markdown artifact per run that a person can read.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flows.prefect_env import apply_prefect_defaults
@@ -27,23 +28,28 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from prefect.tasks import exponential_backoff  # noqa: E402
 
+from archive.catalog.ingest import IngestReport  # noqa: E402
 from archive.errors import CatalogLocked  # noqa: E402
 from crawlers.profile import load_profile  # noqa: E402
-from crawlers.run import CrawlFailed, CrawlResult, SiteBusy, run_crawl  # noqa: E402
+from crawlers.run import CrawlResult, SiteBusy  # noqa: E402
 from flows.archive_checks import (  # noqa: E402
+    VerifyReport,
     WarcCheck,
-    catalog_problems,
     check_warc,
-    index_problems,
+    consistency_problems,
 )
-from flows.pipeline import closed_warcs, export_tables, ingest_data_dir, reindex  # noqa: E402
-from flows.rounds import ArchiveRound  # noqa: E402
-from flows.run_summary import (  # noqa: E402
-    failures_by_kind,
-    markdown,
-    summarise,
-    verify_problem,
+from flows.pipeline import (  # noqa: E402
+    ArchiveRun,
+    CrawlOutcomes,
+    RoundSteps,
+    archive_profiles,
+    closed_warcs,
+    export_tables,
+    ingest_data_dir,
+    reindex,
 )
+from flows.pipeline import crawl_site as crawl_one_site  # noqa: E402
+from flows.run_summary import RunSummary, summarise  # noqa: E402
 
 # DuckDB allows one writer per file, and one process cannot hold the same file both read-write and
 # read-only. Every catalog open in this module's process goes through this lock. Other processes
@@ -52,16 +58,12 @@ from flows.run_summary import (  # noqa: E402
 _CATALOG_LOCK = threading.Lock()
 
 
-class SiteUnreachable(CrawlFailed):
-    """The crawl process finished but not one response came back: the site is down."""
-
-
 class SitesFailed(RuntimeError):
     """Raised by `archive_all` after ingesting the good sites; names each failed site and why.
 
     ``summary`` is the run's summary (the CLI prints it even when the run failed)."""
 
-    def __init__(self, message: str, summary: dict | None = None) -> None:
+    def __init__(self, message: str, summary: RunSummary | None = None) -> None:
         super().__init__(message)
         self.summary = summary
 
@@ -70,7 +72,16 @@ class SitesFailed(RuntimeError):
 
 
 class ArchiveDamaged(RuntimeError):
-    """Raised by `verify_archive` when a WARC, an index or the catalog disagrees with the files."""
+    """Raised by `verify_archive` when a WARC, an index or the catalog disagrees with the files.
+
+    ``report`` is the whole verification (the CLI prints it as JSON or CSV when asked)."""
+
+    def __init__(self, message: str, report: VerifyReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+    def __reduce__(self):  # Prefect may pickle the exception into the flow's final state
+        return (type(self), (str(self), self.report))
 
 
 def _catalog_busy(task, task_run, state) -> bool:
@@ -148,11 +159,7 @@ def crawl_task(
     """
     logger = get_run_logger()
     logger.info("crawling %s into %s", profile_path, data_dir)
-    result = run_crawl(profile_path, data_dir, timeout=timeout)
-    failures = failures_by_kind(result)
-    if result.pages == 0 and failures:
-        kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(failures.items()))
-        raise SiteUnreachable(f"crawl of {result.profile} received no response ({kinds})")
+    result = crawl_one_site(profile_path, data_dir, timeout)
     logger.info(
         "%s: %d responses, %d WARC files", result.profile, result.pages, len(result.warc_files)
     )
@@ -160,7 +167,7 @@ def crawl_task(
 
 
 @task(cache_policy=NO_CACHE, **_CATALOG_RETRIES)
-def ingest_task(data_dir: Path) -> dict[str, int]:
+def ingest_task(data_dir: Path) -> IngestReport:
     """Bring every closed WARC in ``data_dir/warcs/`` into the catalog, and detect changes.
 
     Reads the WARC files and ``data_dir/archive.duckdb``; writes CDXJ indexes next to the WARCs,
@@ -179,11 +186,7 @@ def ingest_task(data_dir: Path) -> dict[str, int]:
         report.records_added,
         report.errors_added,
     )
-    return {
-        "files": report.files,
-        "records_added": report.records_added,
-        "errors_added": report.errors_added,
-    }
+    return report
 
 
 def _warc_cache_key(context, parameters: dict) -> str:
@@ -208,11 +211,8 @@ def catalog_check_task(data_dir: Path, checks: list[WarcCheck], complete: bool) 
     """Compare the CDXJ indexes and the catalog (read-only) with the checked files.
 
     Writes nothing, so running it twice changes nothing; returns the problems found."""
-    warc_dir = data_dir / "warcs"
-    problems = index_problems(warc_dir, checks, complete=complete)
     with _CATALOG_LOCK:
-        problems += catalog_problems(data_dir / "archive.duckdb", warc_dir, checks)
-    return problems
+        return consistency_problems(data_dir, checks, complete=complete)
 
 
 @task(cache_policy=NO_CACHE, **_CATALOG_RETRIES)
@@ -220,9 +220,9 @@ def summary_task(
     data_dir: Path,
     crawls: list[CrawlResult],
     failures: dict[str, str],
-    verify: dict,
+    verify: VerifyReport,
     duration: float,
-) -> dict:
+) -> RunSummary:
     """The run's summary (`flows.run_summary.summarise`); reads the catalog, writes nothing."""
     with _CATALOG_LOCK:
         return summarise(data_dir, crawls, failures, verify, duration)
@@ -231,122 +231,108 @@ def summary_task(
 # -- flows ------------------------------------------------------------------------------------
 
 
-def _verify_new_files(data_dir: Path, crawls: list[CrawlResult]) -> dict:
-    """Check the WARC files this run wrote, and that the catalog and indexes agree with them."""
-    storage = _results_storage(data_dir)
-    check = check_warc_task.with_options(result_storage=storage)
-    paths = [p for crawl in crawls for p in crawl.warc_files if p.exists()]
-    checks = [check(path) for path in paths]
-    problems = [f"{c.name}: {p}" for c in checks for p in c.problems]
-    problems += catalog_check_task(data_dir, checks, complete=False)
-    for problem in problems:
-        get_run_logger().error("%s", problem)
-    return {
-        "ok": not problems,
-        "files": len(checks),
-        "records": sum(c.records for c in checks),
-        "problems": problems,
-    }
+@dataclass(frozen=True)
+class RoundOptions:
+    """How a flow runs its round: sites at once, each crawl's time limit, the crawl task's
+    retries (None: its own), and the key of the summary artifact."""
+
+    max_parallel: int = 2
+    timeout: float = 3600
+    crawl_retries: int | None = None
+    artifact_key: str = "archive-all"
 
 
-def _archive_round(
-    profiles: list[Path],
-    data: Path,
-    *,
-    max_parallel: int,
-    timeout: float,
-    crawl_retries: int | None,
-    artifact_key: str,
-) -> dict:
-    """Crawl every profile of one round (a failing site never stops the others), ingest once,
-    verify what was written, publish the summary; raises `SitesFailed` naming the failures, and
-    `RoundBusy` at once while another process archives the same set."""
-    archive_round = ArchiveRound.begin(data, profiles)  # RoundBusy if another run has this set
-    try:
-        return _crawl_round(
-            archive_round,
-            profiles,
-            data,
-            max_parallel=max_parallel,
-            timeout=timeout,
-            crawl_retries=crawl_retries,
-            artifact_key=artifact_key,
-        )
-    finally:
-        archive_round.release()
+class TaskSteps(RoundSteps):
+    """The round's steps as Prefect tasks: a crawl task per site (cached per round, retried),
+    the catalog steps under this process's catalog lock, retried while another holds it."""
+
+    def __init__(self, data_dir: Path, crawl_retries: int | None) -> None:
+        self.storage = _results_storage(data_dir)
+        crawl = crawl_task.with_options(result_storage=self.storage)
+        self.crawl = crawl if crawl_retries is None else crawl.with_options(retries=crawl_retries)
+
+    def crawl_all(
+        self, profiles: list[Path], data_dir: Path, round_id: str, *, parallel: int, timeout: float
+    ) -> CrawlOutcomes:
+        outcomes: CrawlOutcomes = {}
+        with ThreadPoolTaskRunner(max_workers=max(1, parallel)) as runner:
+            futures = {
+                path: runner.submit(
+                    self.crawl,
+                    {
+                        "profile_path": path,
+                        "data_dir": data_dir,
+                        "round_id": round_id,
+                        "timeout": timeout,
+                    },
+                )
+                for path in profiles
+            }
+            for path, future in futures.items():
+                future.wait()
+                outcomes[path] = future.state.result(raise_on_failure=False)
+        return outcomes
+
+    def ingest(self, data_dir: Path) -> IngestReport:
+        return ingest_task(data_dir)
+
+    def verify(self, data_dir: Path, warcs: list[Path]) -> VerifyReport:
+        """Check the WARC files this run wrote (each check cached by file name, size and mtime),
+        and that the catalog and indexes agree with them."""
+        check = check_warc_task.with_options(result_storage=self.storage)
+        checks = [check(path) for path in warcs]
+        return VerifyReport.of(checks, catalog_check_task(data_dir, checks, complete=False))
+
+    def summarise(self, data_dir, crawls, failures, verify, duration) -> RunSummary:
+        return summary_task(data_dir, crawls, failures, verify, duration)
 
 
-def _crawl_round(
-    archive_round: ArchiveRound,
-    profiles: list[Path],
-    data: Path,
-    *,
-    max_parallel: int,
-    timeout: float,
-    crawl_retries: int | None,
-    artifact_key: str,
-) -> dict:
+def _archive_round(profiles: list[Path], data: Path, options: RoundOptions) -> RunSummary:
+    """Crawl every profile of one round (`flows.pipeline.archive_profiles` with the tasks above),
+    publish the summary; raises `SitesFailed` naming the failures, and `RoundBusy` at once while
+    another process archives the same set."""
     logger = get_run_logger()
-    started = time.monotonic()
-    if archive_round.resumed:
-        logger.warning("resuming the unfinished round %s", archive_round.round_id)
-    crawl = crawl_task.with_options(result_storage=_results_storage(data))
-    if crawl_retries is not None:
-        crawl = crawl.with_options(retries=crawl_retries)
-    crawls: list[CrawlResult] = []
-    failures: dict[str, str] = {}
-    with ThreadPoolTaskRunner(max_workers=max(1, max_parallel)) as runner:
-        futures = {
-            path: runner.submit(
-                crawl,
-                {
-                    "profile_path": path,
-                    "data_dir": data,
-                    "round_id": archive_round.round_id,
-                    "timeout": timeout,
-                },
-            )
-            for path in profiles
-        }
-        for path, future in futures.items():
-            future.wait()
-            outcome = future.state.result(raise_on_failure=False)
-            if isinstance(outcome, BaseException):
-                failures[_site_label(path)] = f"{type(outcome).__name__}: {outcome}"
-                logger.error("site %s failed: %s", path, outcome)
-            else:
-                crawls.append(outcome)
-    ingest_task(data)
-    verify = _verify_new_files(data, crawls)
-    summary = summary_task(data, crawls, failures, verify, time.monotonic() - started)
-    create_markdown_artifact(
-        markdown=markdown(summary), key=artifact_key, description="newsarc crawl run summary"
+
+    def publish(run: ArchiveRun) -> None:
+        """What the plain round logged, in the flow run's log too; then the artifact."""
+        if run.resumed:
+            logger.warning("resumed the unfinished round %s", run.round_id)
+        for site, why in run.failures.items():
+            logger.error("site %s failed: %s", site, why)
+        for problem in run.verify.problems:
+            logger.error("%s", problem)
+        create_markdown_artifact(
+            markdown=run.summary.markdown(),
+            key=options.artifact_key,
+            description="newsarc crawl run summary",
+        )
+
+    run = archive_profiles(
+        profiles,
+        data,
+        parallel=options.max_parallel,
+        timeout=options.timeout,
+        steps=TaskSteps(data, options.crawl_retries),
+        on_finished=publish,
     )
-    archive_round.finish()
-    _forget_round(data, archive_round.round_id)
-    problems = [f"{site}: {why}" for site, why in failures.items()]
-    if not verify["ok"]:
-        problems.append(verify_problem(verify))
+    _forget_round(data, run.round_id)
+    problems = [f"{site}: {why}" for site, why in run.failures.items()]
+    if not run.verify.ok:
+        problems.append(run.verify.failure())
     if problems:
         raise SitesFailed(
-            f"{len(failures)} of {len(profiles)} sites failed; the others were archived.\n"
+            f"{len(run.failures)} of {len(profiles)} sites failed; the others were archived.\n"
             + "\n".join(problems),
-            summary,
+            run.summary,
         )
-    return summary
+    return run.summary
 
 
 @flow(name="crawl-site")
-def crawl_site(profile: Path, data: Path = Path("data"), timeout: float = 3600) -> dict:
+def crawl_site(profile: Path, data: Path = Path("data"), timeout: float = 3600) -> RunSummary:
     """Crawl one site, ingest and detect changes, verify what was written, publish a summary."""
-    return _archive_round(
-        [profile],
-        data,
-        max_parallel=1,
-        timeout=timeout,
-        crawl_retries=None,
-        artifact_key=f"crawl-{_artifact_slug(_site_name(profile))}",
-    )
+    key = f"crawl-{_artifact_slug(_site_name(profile))}"
+    return _archive_round([profile], data, RoundOptions(1, timeout, None, key))
 
 
 @flow(name="archive-all")
@@ -356,55 +342,33 @@ def archive_all(
     max_parallel: int = 2,
     timeout: float = 3600,
     crawl_retries: int | None = None,
-) -> dict:
+) -> RunSummary:
     """Crawl every profile (at most `max_parallel` at once), then ingest once and verify.
 
     One failing site never stops the others: their captures are ingested and summarised, and only
     then does the run fail, with a message naming each failed profile and why.
     `crawl_retries` overrides the crawl task's retries (0 for a quick failure).
     """
-    return _archive_round(
-        profiles,
-        data,
-        max_parallel=max_parallel,
-        timeout=timeout,
-        crawl_retries=crawl_retries,
-        artifact_key="archive-all",
-    )
+    return _archive_round(profiles, data, RoundOptions(max_parallel, timeout, crawl_retries))
 
 
 @flow(name="verify-archive")
-def verify_archive(data: Path = Path("data")) -> dict:
+def verify_archive(data: Path = Path("data")) -> VerifyReport:
     """Check every closed WARC (framing and digests, warcio), its CDXJ index, the merged index,
     and that `warc_files` and `captures` agree with the files; fails naming every problem."""
     files = closed_warcs(data)
     # A full audit reads every byte again: bit rot does not change a file's size or mtime.
     check = check_warc_task.with_options(result_storage=_results_storage(data), refresh_cache=True)
-    futures = check.map(files)
-    checks = [future.result() for future in futures]
-    problems = [f"{c.name}: {p}" for c in checks for p in c.problems]
-    problems += catalog_check_task(data, checks, complete=True)
-    report = {
-        "ok": not problems,
-        "files": len(checks),
-        "records": sum(c.records for c in checks),
-        "bytes": sum(c.size for c in checks),
-        "problems": problems,
-    }
-    lines = [
-        "# newsarc archive verification",
-        "",
-        f"{report['files']} WARC files, {report['records']} records, {report['bytes']:,} bytes:"
-        f" {'all intact and consistent with the catalog' if report['ok'] else 'PROBLEMS'}",
-        "",
-        *[f"- {p}" for p in problems],
-    ]
+    checks = [future.result() for future in check.map(files)]
+    report = VerifyReport.of(checks, catalog_check_task(data, checks, complete=True))
     create_markdown_artifact(
-        markdown="\n".join(lines) + "\n", key="verify-archive", description="newsarc verification"
+        markdown=report.markdown(), key="verify-archive", description="newsarc verification"
     )
-    if problems:
-        raise ArchiveDamaged(f"{len(problems)} problems: " + "; ".join(problems))
-    get_run_logger().info("verified %d WARC files, %d records", report["files"], report["records"])
+    if not report.ok:
+        raise ArchiveDamaged(
+            f"{len(report.problems)} problems: " + "; ".join(report.problems), report
+        )
+    get_run_logger().info("verified %d WARC files, %d records", report.files, report.records)
     return report
 
 
@@ -434,14 +398,6 @@ def _site_name(path: Path) -> str:
         return load_profile(path).name
     except Exception:  # noqa: BLE001 - the crawl task reports an unreadable profile properly
         return Path(path).stem
-
-
-def _site_label(path: Path) -> str:
-    """`name (path)` when the profile can be read, else the path alone."""
-    try:
-        return f"{load_profile(path).name} ({path})"
-    except Exception:  # noqa: BLE001 - an unreadable profile is itself the failure reported
-        return str(path)
 
 
 def _artifact_slug(name: str) -> str:

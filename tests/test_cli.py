@@ -1,14 +1,17 @@
-"""The `newsarc` commands people run by hand: extract one page, query, export."""
+"""The `newsarc` commands people run by hand: extract one page, check profiles, query, export;
+one `--format` vocabulary."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tests.cli_process import newsarc
+from tests.cli_process import invoke, newsarc
 
 runner = CliRunner()
 
@@ -61,3 +64,63 @@ def test_version_and_the_data_directory_from_the_environment(tmp_path):
     missing = tmp_path / "no-such-data"
     ran = newsarc("verify", env={**os.environ, "NEWSARC_DATA": str(missing)})
     assert f"data directory {missing} does not exist" in ran.one_line_error()
+
+
+GOOD_PROFILE = """name = "labs"
+start_urls = ["http://127.0.0.1:9/"]
+allowed_domains = ["127.0.0.1"]
+"""
+
+
+def test_profile_check_names_each_file_ok_or_its_one_problem_without_crawling(tmp_path):
+    good, typo, broken = tmp_path / "good.toml", tmp_path / "typo.toml", tmp_path / "broken.toml"
+    good.write_text(GOOD_PROFILE)
+    typo.write_text(GOOD_PROFILE + "[limits]\nmax_pages = 0\n")
+    broken.write_text('name = "labs\n')
+    missing = tmp_path / "missing.toml"
+
+    result = runner.invoke(
+        app, ["profile", "check", str(good), str(typo), str(broken), str(missing)]
+    )
+
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{good}: ok (labs)"
+    assert (
+        lines[1]
+        == f"bad profile {typo}: limits.max_pages: Input should be greater than or equal to 1"
+    )
+    assert lines[2].startswith(f"bad profile {broken}: not valid TOML")
+    assert lines[3] == f"bad profile {missing}: no such profile file"
+    assert len(lines) == 4
+    assert runner.invoke(app, ["profile", "check", str(good)]).exit_code == 0
+    assert not (tmp_path / "data").exists()
+
+
+def test_every_command_takes_the_same_format_words(tmp_path):
+    for command in (["crawl", "x.toml"], ["demo"], ["verify"], ["query", "SELECT 1"],
+                    ["changes"], ["history", "x"]):  # fmt: skip
+        ran = invoke(*command, "--format", "xml", "--data", str(tmp_path / "d"))
+        assert ran.code == 2, command
+        assert "'xml' is not one of 'table', 'json', 'csv'" in ran.one_line_error(), command
+    assert "'csv' is not one of 'parquet'" in invoke("export", "--format", "csv").one_line_error()
+    assert "No such option: --json" in invoke("crawl", "x.toml", "--json").one_line_error()
+
+
+def test_the_plain_round_summarises_and_changes_print_as_csv(archive):
+    run = archive.crawl("translated")
+
+    assert run.summary.sites == ["demo-translated"] and run.verify.ok
+    assert run.summary.to_dict()["verify"]["files"] == len(archive.warcs())
+    assert "| pages fetched |" in run.summary.markdown()
+    data = str(archive.data)
+    changes = runner.invoke(app, ["changes", "--data", data, "--format", "csv"])
+    assert changes.exit_code == 0, changes.output
+    rows = list(csv.DictReader(io.StringIO(changes.stdout)))
+    assert rows and {row["kind"] for row in rows} == {"new"}
+    history = runner.invoke(
+        app, ["history", rows[0]["article_id"], "--data", data, "--format", "csv"]
+    )
+    assert history.exit_code == 0, history.output
+    [version] = list(csv.DictReader(io.StringIO(history.stdout)))
+    assert version["version"] == "1" and version["content_hash"]

@@ -50,7 +50,7 @@ def _closed_port() -> int:
 def test_archive_all_on_the_demo_sites(archive):
     profiles = [archive.profiles["aggregator"], archive.profiles["translated"]]
 
-    summary = archive_all(profiles, archive.data, max_parallel=2, timeout=300)
+    summary = archive_all(profiles, archive.data, max_parallel=2, timeout=300).to_dict()
 
     assert sorted(summary["sites"]) == ["demo-aggregator", "demo-translated"]
     assert not summary["failed_sites"]
@@ -73,7 +73,7 @@ def test_archive_all_on_the_demo_sites(archive):
 
     # crawl_site again on one site: an incremental crawl, nothing new, every page a 304
     [(captures_before,)] = archive.rows("SELECT count(*) FROM captures")
-    again = crawl_site(archive.profiles["translated"], archive.data, timeout=120)
+    again = crawl_site(archive.profiles["translated"], archive.data, timeout=120).to_dict()
     assert again["sites"] == ["demo-translated"]
     assert again["new_stories"] == 0 and again["responses"] == 0
     assert again["not_modified_304"] > 0
@@ -131,7 +131,7 @@ def test_one_site_down_fails_the_run_naming_it(archive, tmp_path):
 
 def test_verify_archive_names_the_damaged_file(archive):
     archive.crawl("translated")
-    report = verify_archive(archive.data)
+    report = verify_archive(archive.data).to_dict()
     assert report["ok"] and report["files"] == len(archive.warcs())
     [(captures,)] = archive.rows("SELECT count(*) FROM captures")
     assert report["records"] == captures

@@ -160,7 +160,7 @@ def test_served_deployment_runs_on_its_schedule(prefect_server, sites, tmp_path)
 
 
 def crawl_command(profiles: list[Path], data: Path) -> list[str]:
-    return [NEWSARC, "crawl", *map(str, profiles), "--data", str(data), "--json"]
+    return [NEWSARC, "crawl", *map(str, profiles), "--data", str(data), "--format", "json"]
 
 
 def run_to_the_end(command: list[str], env: dict) -> dict:
