@@ -56,10 +56,10 @@ class GoldenPage:
         return GOLDEN / self.set_name / f"{self.name}.json"
 
 
-def golden_pages(root: Path = GOLDEN) -> list[GoldenPage]:
+def golden_pages() -> list[GoldenPage]:
     """Every page of every set, in set and name order."""
     pages = []
-    for inputs in sorted(root.glob(f"*/{INPUTS}")):
+    for inputs in sorted(GOLDEN.glob(f"*/{INPUTS}")):
         entries = json.loads(inputs.read_text(encoding="utf-8"))
         pages += [
             GoldenPage(inputs.parent.name, name, **entry) for name, entry in sorted(entries.items())
@@ -153,12 +153,12 @@ def update(pages: list[GoldenPage]) -> list[GoldenPage]:
     return changed
 
 
-def stale_expectations(pages: list[GoldenPage], root: Path = GOLDEN) -> list[Path]:
+def stale_expectations(pages: list[GoldenPage]) -> list[Path]:
     """Expectation files no page in any inputs.json owns any more."""
     owned = {page.expected_path for page in pages}
     return sorted(
         path
-        for path in root.glob("*/*.json")
+        for path in GOLDEN.glob("*/*.json")
         if path.name != INPUTS and path.resolve() not in owned
     )
 
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         changed = update(pages)
         for path in stale_expectations(pages):
             path.unlink()
-            print(f"removed {path.relative_to(GOLDEN.parents[1])} (no such page any more)")
+            print(f"removed {path.relative_to(GOLDEN.parents[2])} (no such page any more)")
         print(f"{len(changed)} of {len(pages)} expectations rewritten under {GOLDEN}")
         print("review them: git diff tests/fixtures/golden")
         return 0
