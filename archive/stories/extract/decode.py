@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import codecs
 import re
-import zlib
 from collections.abc import Mapping
 
-MAX_DECODED_BYTES = 20_000_000  # same ceiling as the crawler's max_body_bytes
+from archive.warc.content_coding import remove_content_coding
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
@@ -59,49 +58,6 @@ _MOSTLY_UTF8 = 0.95
 _STRAY_BYTES = 8
 
 
-class DecodeError(ValueError):
-    """The body could not be turned into text (bad content coding or too large)."""
-
-
-def remove_content_coding(body: bytes, headers: Mapping[str, str] | None) -> bytes:
-    """Undo gzip/deflate/br as the WARC keeps it; also spots gzip bytes with no header."""
-    coding = _header(headers, "content-encoding").lower().strip()
-    if coding in ("gzip", "x-gzip") or (not coding and body[:2] == b"\x1f\x8b"):
-        return _inflate(body, zlib.MAX_WBITS | 16)
-    if coding == "deflate":
-        try:
-            return _inflate(body, zlib.MAX_WBITS)
-        except DecodeError:
-            return _inflate(body, -zlib.MAX_WBITS)  # raw deflate, as some servers send
-    if coding == "br":
-        return _unbrotli(body)
-    return body
-
-
-def _inflate(body: bytes, wbits: int) -> bytes:
-    inflater = zlib.decompressobj(wbits)
-    try:
-        out = inflater.decompress(body, MAX_DECODED_BYTES + 1)
-    except zlib.error as exc:
-        raise DecodeError(f"body is not valid compressed data: {exc}") from exc
-    if len(out) > MAX_DECODED_BYTES:
-        raise DecodeError(f"body inflates past {MAX_DECODED_BYTES} bytes")
-    return out
-
-
-def _unbrotli(body: bytes) -> bytes:
-    """Brotli, bounded like `_inflate`: a page's bytes must not decide how much memory we use."""
-    import brotli
-
-    try:
-        out = brotli.Decompressor().process(body, output_buffer_limit=MAX_DECODED_BYTES + 1)
-    except brotli.error as exc:
-        raise DecodeError(f"body is not valid brotli data: {exc}") from exc
-    if len(out) > MAX_DECODED_BYTES:
-        raise DecodeError(f"body inflates past {MAX_DECODED_BYTES} bytes")
-    return out
-
-
 def declared_charsets(body: bytes, headers: Mapping[str, str] | None) -> list[str]:
     """Charset labels in the order a browser would trust them: BOM, HTTP header, <meta>."""
     found = [name for bom, name in _BOMS if body.startswith(bom)]
@@ -124,7 +80,7 @@ def normalise_charset(label: str) -> str:
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> tuple[str, str]:
     """(text, codec used). Never raises on odd bytes: the last resort replaces them."""
-    body = remove_content_coding(body, headers)
+    body = remove_content_coding(body, _header(headers, "content-encoding"))
     if body.startswith(codecs.BOM_UTF8):
         return body[3:].decode("utf-8", errors="replace"), "utf-8"
     if not body.isascii() and _strict(body, "utf-8") is not None:
