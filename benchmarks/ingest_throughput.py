@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import argparse
 import codecs
-import gzip
 import json
 import os
 import pickle
@@ -72,7 +71,6 @@ import sys
 import tempfile
 import time
 import tomllib
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -328,16 +326,11 @@ def _declared_charset(headers: dict[str, str]) -> str | None:
 
 
 def _undo_content_coding(body: bytes, headers: dict[str, str]) -> bytes:
-    """The body as the server meant it: gzip/deflate content coding undone, charset untouched."""
-    encoding = headers.get("content-encoding", "").strip().lower()
-    if encoding in ("gzip", "x-gzip"):
-        body = gzip.decompress(body)
-    elif encoding == "deflate":
-        try:
-            body = zlib.decompress(body)
-        except zlib.error:
-            body = zlib.decompress(body, -zlib.MAX_WBITS)
-    return body
+    """The body as the server meant it: content coding undone as newsarc's extractor undoes it,
+    charset untouched."""
+    from archive.warc.content_coding import remove_content_coding
+
+    return remove_content_coding(body, headers.get("content-encoding"))
 
 
 def story_pages(data_dir: Path, patterns: list[str]) -> tuple[list[tuple[str, bytes]], dict]:

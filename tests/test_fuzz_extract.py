@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from archive.stories.extract import extract, forget_memoised
 from archive.stories.extract.dates import parse_date, parse_relative
-from archive.stories.extract.decode import MAX_DECODED_BYTES, DecodeError, decode_html
+from archive.stories.extract.decode import decode_html
+from archive.warc.content_coding import MAX_DECODED_BYTES, DecodeError
 from tests.fuzz_inputs import (
     CAPTURE_TIMES,
     CAPTURED_AT,

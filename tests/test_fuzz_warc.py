@@ -34,8 +34,8 @@ from hypothesis import strategies as st
 
 from archive.errors import BadWarc
 from archive.stories.extract import extract
-from archive.stories.extract.decode import DecodeError
 from archive.warc.cdxj import cdxj_lines
+from archive.warc.content_coding import DecodeError
 from archive.warc.reader import (
     iter_warc_entries,
     list_entries_carefully,
