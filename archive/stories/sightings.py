@@ -6,7 +6,6 @@ derivation follows what was newly captured, not the size of the archive.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 from pathlib import Path
@@ -20,6 +19,7 @@ from archive.catalog.staging import stage_keys
 from archive.errors import BadWarc
 from archive.stories.dedup.urls import normalize_url
 from archive.stories.sitemaps import sitemap_entries
+from archive.warc.content_coding import remove_content_coding
 from archive.warc.reader import read_http_response
 
 log = logging.getLogger(__name__)
@@ -193,8 +193,7 @@ def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> i
     for url, warc_file, offset, run_id in rows:
         try:
             body = read_http_response(warc_dir / warc_file, offset).body
-            if body[:2] == b"\x1f\x8b":
-                body = gzip.decompress(body)
+            body = remove_content_coding(body, None)  # a sitemap.xml.gz: gzip, no header
             for loc, lastmod in sitemap_entries(body):
                 lastmods[(run_id, normalize_url(loc))] = lastmod
         except (etree.XMLSyntaxError, OSError, ValueError, BadWarc) as exc:
