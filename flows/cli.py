@@ -134,14 +134,14 @@ def _archive(
         error = state.message if failed else None
         document = summary.to_dict() if summary is not None else None
         print(json.dumps({"ok": not failed, "error": error, "summary": document}, default=str))
-    elif output is OutputFormat.csv and summary is not None:
-        _print_dict_rows([row.to_dict() for row in summary.per_site])
     elif failed and summary is None:  # the run broke before it could summarise
         Console(stderr=True).print(f"[red]failed:[/red] {escape(str(outcome))}", highlight=False)
-    if failed and summary is not None and (quiet or output is OutputFormat.csv):
+    elif quiet or output is OutputFormat.csv:
+        if output is OutputFormat.csv:
+            _print_dict_rows([row.to_dict() for row in summary.per_site])
         for site, why in summary.failed_sites.items():
             Console(stderr=True).print(f"failed: {site}: {why.splitlines()[0]}", markup=False)
-    elif output is OutputFormat.table and not quiet:
+    else:
         _print_summary(summary, data)
     if failed:
         raise typer.Exit(1)
@@ -339,9 +339,10 @@ def verify(data: Path = DataOption, output: OutputFormat = FormatOption) -> None
     if failed:
         Console(stderr=True).print(f"[red]{escape(state.message or 'failed')}", highlight=False)
         raise typer.Exit(1)
+    where = console if output is OutputFormat.table else Console(stderr=True)  # stdout: data only
     if output is OutputFormat.table:
         console.print(report.headline(), highlight=False)
-    console.print(f"WARC files: {(data / 'warcs').resolve()}", highlight=False)
+    where.print(f"WARC files: {(data / 'warcs').resolve()}", highlight=False)
 
 
 @app.command()

@@ -283,7 +283,14 @@ class TaskSteps(RoundSteps):
         checks = [check(path) for path in warcs]
         return VerifyReport.of(checks, catalog_check_task(data_dir, checks, complete=False))
 
-    def summarise(self, data_dir, crawls, failures, verify, duration) -> RunSummary:
+    def summarise(
+        self,
+        data_dir: Path,
+        crawls: list[CrawlResult],
+        failures: dict[str, str],
+        verify: VerifyReport,
+        duration: float,
+    ) -> RunSummary:
         return summary_task(data_dir, crawls, failures, verify, duration)
 
 

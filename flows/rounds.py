@@ -4,8 +4,10 @@ A flow killed after one site's crawl finished but before the others did must not
 again when it is run again: a second crawl adds revisit records an uninterrupted run never wrote.
 A round is named by its set of profiles and recorded in `data/rounds/<key>.json`; it stays
 "running" until the flow that began it finishes (successfully or not), so the next run of the
-same set resumes it. Crawls are cached per round (see `flows.prefect_flows.crawl_task`), and a
-site's own killed crawl resumes from its job directory (`crawlers.job`).
+same set resumes it. `flows.pipeline.archive_profiles` begins, finishes and releases rounds for
+every caller; under Prefect the crawls are also cached per round (`flows.prefect_flows.crawl_task`),
+so a resumed round skips the sites it already crawled. A site's own killed crawl resumes from its
+job directory (`crawlers.job`).
 
 "Unfinished" must not mean "still running": the flow that began a round holds a lock on it
 (`data/rounds/<key>.lock`, dropped by the kernel when that process ends, however it ends), and a
