@@ -47,11 +47,20 @@ def _adjusted_fingerprints(extraction: str, boilerplate: str) -> str:
     return "[" + ", ".join(items) + "]"
 
 
-def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> set[str]:
-    """Register the new content's paragraphs, recount the touched ones, and return the story
-    keys to replay because one of their paragraphs changed status. `regrouped_nodes` names a
-    temp table (column `node`) of pages whose story grouping was redone: a paragraph's count of
-    distinct stories can move with the grouping alone."""
+def learn_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
+    """Register the new content's paragraphs, recount the touched ones, and list the pages
+    holding a paragraph that became (or stopped being) boilerplate: their stories are replayed.
+    A paragraph's count of distinct stories can also move with the grouping alone, so the
+    paragraphs of the regrouped stories' pages are recounted too.
+
+    Reads: regrouped_keys, novel_signals; story_urls, extractions, site_paragraphs,
+    site_boilerplate.
+    Writes: regrouped_nodes, fresh_paragraphs, boilerplate_nodes, touched_paragraphs
+    (scratch: recounted, boilerplate_moved); site_paragraphs, site_boilerplate."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE regrouped_nodes AS SELECT DISTINCT node FROM story_urls "
+        "WHERE story_key IN (SELECT story_key FROM regrouped_keys)"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE fresh_paragraphs AS
@@ -66,16 +75,16 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
     con.execute("INSERT INTO site_paragraphs SELECT * FROM fresh_paragraphs ON CONFLICT DO NOTHING")
     con.execute("CREATE OR REPLACE TEMP TABLE boilerplate_nodes (node VARCHAR)")
     con.execute(
-        f"""
+        """
         CREATE OR REPLACE TEMP TABLE touched_paragraphs AS
         SELECT site, hash FROM fresh_paragraphs
         UNION
         SELECT p.site, p.hash FROM site_paragraphs p
-        WHERE p.node IN (SELECT node FROM {regrouped_nodes})
+        WHERE p.node IN (SELECT node FROM regrouped_nodes)
         """
     )
     if not _count(con, "touched_paragraphs"):
-        return set()
+        return
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE recounted AS
@@ -95,7 +104,7 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
         """
     )
     if not _count(con, "boilerplate_moved"):
-        return set()  # the usual case: no paragraph changed status, no page to look at again
+        return  # the usual case: no paragraph changed status, no page to look at again
     con.execute(
         """
         DELETE FROM site_boilerplate WHERE (site, hash) IN
@@ -110,11 +119,6 @@ def learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped_nodes: str) -> s
         SELECT DISTINCT p.node FROM site_paragraphs p JOIN boilerplate_moved m USING (site, hash)
         """
     )
-    rows = con.execute(
-        "SELECT DISTINCT u.story_key FROM story_urls u "
-        "WHERE u.node IN (SELECT node FROM boilerplate_nodes)"
-    ).fetchall()
-    return {key for (key,) in rows}
 
 
 def apply_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,7 +158,9 @@ def apply_boilerplate(con: duckdb.DuckDBPyConnection) -> None:
 def stage_boilerplate_free_bodies(con: duckdb.DuckDBPyConnection, sources: str) -> None:
     """`clean_bodies` (capture_id, body_en, body_zh): for each extraction in `sources` (a temp
     table with column capture_id) on a site with boilerplate, its body lists without the
-    boilerplate paragraphs, for the version rows analysts read."""
+    boilerplate paragraphs, for the version rows analysts read.
+
+    Reads: `sources`, site_boilerplate_lists; extractions. Writes: clean_bodies."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE clean_bodies AS

@@ -22,6 +22,7 @@ import pyarrow as pa
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archive.catalog.staging import insert_rows
 from archive.stories.content import page_fingerprint, page_signals
 from archive.stories.dedup.urls import normalize_url
 from archive.stories.extract import BadExtractRules, extract
@@ -250,15 +251,9 @@ def extract_pending(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
     added = 0
     for start in range(0, len(pending), BATCH):
         rows = list(_extract_rows(pending[start : start + BATCH], warc_dir))
-        batch = pa.Table.from_pylist(rows, schema=EXTRACTION_SCHEMA)
         con.execute("BEGIN TRANSACTION")
         try:
-            con.register("extraction_batch", batch)
-            con.execute(
-                "INSERT INTO extractions BY NAME SELECT * FROM extraction_batch "
-                "ON CONFLICT DO NOTHING"
-            )
-            con.unregister("extraction_batch")
+            insert_rows(con, "extractions", rows, EXTRACTION_SCHEMA, on_conflict="DO NOTHING")
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

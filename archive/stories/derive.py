@@ -1,32 +1,35 @@
 """Deriving the analyst tables (articles, versions, changes, URLs, near-duplicates) incrementally.
 
-Each derivation folds in the WARC files not derived yet, in one transaction:
+The derivation is the ordered list `STEPS`: named functions that talk to each other only
+through connection-scoped temp tables, each declaring which it reads and which it writes (a
+test runs them one by one and checks the declarations against the connection). In order:
 
-1. their sightings, grouping signals and sitemap lastmods (archive/stories/sightings.py);
-2. the URL grouping of the stories the new signals touch (archive/stories/grouping.py), and the
-   sites' boilerplate paragraphs, left out of the fingerprints (archive/stories/boilerplate.py);
+1. the new WARC files' sightings, grouping signals and sitemap lastmods (sightings.py);
+2. the URL grouping of the stories the new signals touch (grouping.py), and the sites'
+   boilerplate paragraphs, left out of the fingerprints (boilerplate.py);
 3. versions and changes of every story the new captures show, in SQL, continuing from each
-   story's stored state (archive/stories/looks.py), and the new versions' rows
-   (archive/stories/versions.py);
-4. near-duplicates of the stories whose text changed, and declared copies of the stories whose
-   text or copy relations changed (archive/stories/near.py).
+   story's stored state (looks.py), and the new versions' rows (versions.py);
+4. the rows stored in the analyst tables (store.py);
+5. near-duplicates of the stories whose text changed, and declared copies of the stories whose
+   text or copy relations changed (near.py).
 
-The cost follows what was newly captured, not the size of the archive. A reindex is the same
-code with every file new, so incremental ingest and reindex give the same tables, and deriving
-twice changes nothing.
+All of it runs in one transaction. The cost follows what was newly captured, not the size of
+the archive. A reindex is the same code with every file new, so incremental ingest and reindex
+give the same tables, and deriving twice changes nothing.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from archive.catalog.staging import stage_keys
+from archive.stories import looks, store
 from archive.stories.boilerplate import apply_boilerplate, learn_boilerplate
-from archive.stories.grouping import regroup
-from archive.stories.looks import evaluate_looks, stage_scope
+from archive.stories.grouping import regroup_stories
 from archive.stories.near import update_near_duplicates
 from archive.stories.sightings import (
     mark_derived,
@@ -36,12 +39,107 @@ from archive.stories.sightings import (
     stage_new_files,
     underived_files,
 )
-from archive.stories.versions import edit_diffs, stage_version_rows
+from archive.stories.versions import stage_version_rows
 
 log = logging.getLogger(__name__)
 
-PUBLIC = ("articles", "article_versions", "paragraph_pairs", "article_urls", "article_captures",
-          "near_duplicates", "changes")  # fmt: skip
+
+@dataclass(frozen=True)
+class Step:
+    """One named step of the derivation and the temp tables it shares with the others.
+
+    `reads`: temp tables an earlier step must have written. `writes`: temp tables it leaves
+    for later steps (made every time it runs). `scratch`: temp tables it may make for its own
+    use only. `changes`: catalog tables it writes. `reads_warcs`: it is also given the WARC
+    directory."""
+
+    fn: Callable[..., None]
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    scratch: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+    reads_warcs: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.fn.__name__
+
+    def run(self, con: duckdb.DuckDBPyConnection, warc_dir: Path) -> None:
+        if self.reads_warcs:
+            self.fn(con, warc_dir)
+        else:
+            self.fn(con)
+
+
+STEPS: tuple[Step, ...] = (
+    # 1. what the new WARC files show
+    Step(stage_new_files, writes=("new_files",)),
+    Step(record_sightings, reads=("new_files",), writes=("new_sightings", "revisits"),
+         changes=("sightings",)),
+    Step(record_page_signals, reads=("new_files",), writes=("novel_signals",),
+         changes=("page_signals",)),
+    Step(record_sitemap_lastmods, reads=("new_files",), changes=("sitemap_lastmods",),
+         reads_warcs=True),
+    # 2. which pages are one story; which paragraphs are a site's furniture
+    Step(regroup_stories, reads=("novel_signals",),
+         writes=("regrouped_keys", "dropped_keys", "recopied_keys"),
+         scratch=("touched_nodes", "component_nodes", "linked_nodes"),
+         changes=("story_urls", "story_copies")),
+    Step(learn_boilerplate, reads=("regrouped_keys", "novel_signals"),
+         writes=("regrouped_nodes", "fresh_paragraphs", "boilerplate_nodes",
+                 "touched_paragraphs"),
+         scratch=("recounted", "boilerplate_moved"),
+         changes=("site_paragraphs", "site_boilerplate")),
+    Step(apply_boilerplate, reads=("new_sightings", "boilerplate_nodes"),
+         writes=("site_boilerplate_lists",), changes=("sightings",)),
+    # 3. versions and changes of the stories the new captures show
+    Step(looks.stage_scope, reads=("regrouped_keys", "boilerplate_nodes", "new_sightings"),
+         writes=("rebuilt_keys", "scope", "scope_urls", "scope_nodes")),
+    Step(store.stage_replaced, reads=("dropped_keys", "scope"), writes=("replaced",)),
+    Step(looks.stage_look_input, reads=("scope", "scope_nodes", "scope_urls", "new_sightings"),
+         writes=("look_input",)),
+    Step(looks.stage_stored_state, reads=("scope",), writes=("state",)),
+    Step(looks.stage_own_sightings, reads=("scope", "state", "look_input"), writes=("own",)),
+    Step(looks.group_looks, reads=("own",), writes=("looks",)),
+    Step(looks.stage_look_pages, reads=("own", "looks", "state"), writes=("look_pages",)),
+    Step(looks.merge_look_pages, reads=("looks", "look_pages"), writes=("merged",)),
+    Step(looks.stage_fingerprint_lists, reads=("state", "merged"), writes=("lists",)),
+    Step(looks.sequence_looks, reads=("state", "looks", "merged"), writes=("seq",)),
+    Step(looks.stage_versions_made, reads=("seq", "lists"), writes=("versions_made",)),
+    Step(looks.decide_claims, reads=("seq", "scope_urls"), writes=("claims",)),
+    Step(looks.stage_new_versions, reads=("versions_made",), writes=("new_versions",)),
+    Step(looks.stage_new_changes, reads=("seq", "claims", "versions_made"),
+         writes=("new_changes",)),
+    Step(looks.stage_new_state, reads=("look_input", "lists", "seq", "own", "state"),
+         writes=("new_state",)),
+    Step(stage_version_rows, reads=("new_versions", "site_boilerplate_lists"),
+         writes=("version_sources", "clean_bodies", "source_values", "version_values",
+                 "version_rows", "pair_rows")),
+    # 4. the analyst tables
+    Step(store.stage_new_articles, reads=("look_input", "version_rows", "scope", "new_state"),
+         writes=("new_articles",)),
+    Step(store.clear_replaced, reads=("replaced",),
+         changes=("article_versions", "paragraph_pairs", "article_captures", "changes",
+                  "story_state", "story_pages")),
+    Step(store.store_articles, reads=("replaced", "new_articles", "new_versions"),
+         changes=("articles",)),
+    Step(store.store_story_state, reads=("new_state", "scope"), changes=("story_state",)),
+    Step(store.store_story_pages, reads=("new_state", "look_pages"), changes=("story_pages",)),
+    Step(store.store_versions, reads=("version_rows", "pair_rows", "new_state"),
+         changes=("article_versions", "paragraph_pairs")),
+    Step(store.store_changes, reads=("new_changes", "version_rows", "new_state"),
+         changes=("changes",)),
+    Step(store.store_article_captures, reads=("look_input", "new_state"),
+         changes=("article_captures",)),
+    Step(store.store_article_urls, reads=("replaced", "scope", "new_state"),
+         changes=("article_urls",)),
+    # 5. near-duplicates and copies
+    Step(store.stage_resketch, reads=("replaced", "new_versions", "recopied_keys"),
+         writes=("resketch",)),
+    Step(update_near_duplicates, reads=("resketch",), scratch=("near_others",),
+         changes=("near_duplicates", "story_bands")),
+    Step(mark_derived, reads=("new_files", "scope"), changes=("derived_warcs",)),
+)  # fmt: skip
 
 
 def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str, int]:
@@ -52,20 +150,9 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[
         return {}
     con.execute("BEGIN TRANSACTION")
     try:
-        stage_new_files(con, files)
-        record_sightings(con)
-        record_page_signals(con)
-        record_sitemap_lastmods(con, warc_dir)
-        regrouping = regroup(con)
-        stage_keys(con, "recopied_keys", "story_key", regrouping.recopied)
-        rebuilt = regrouping.rebuilt | _learn_boilerplate(con, regrouping.rebuilt)
-        stage_scope(con, rebuilt)
-        _stage_dropped(con, regrouping.dropped)
-        evaluate_looks(con)
-        stage_version_rows(con)
-        counts = _write(con)
-        update_near_duplicates(con)
-        mark_derived(con, counts["stories_continued"], counts["stories_rebuilt"])
+        for step in STEPS:
+            step.run(con, warc_dir)
+        counts = derived_counts(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -74,185 +161,18 @@ def derive_story_tables(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[
     return counts
 
 
-def _learn_boilerplate(con: duckdb.DuckDBPyConnection, regrouped: set[str]) -> set[str]:
-    """Update the sites' boilerplate and the sightings' fingerprints; returns the stories to
-    replay because a paragraph of theirs changed status (archive/stories/boilerplate.py)."""
-    stage_keys(con, "regrouped_keys", "story_key", regrouped)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE regrouped_nodes AS SELECT DISTINCT node FROM story_urls "
-        "WHERE story_key IN (SELECT story_key FROM regrouped_keys)"
-    )
-    moved = learn_boilerplate(con, "regrouped_nodes")
-    apply_boilerplate(con)
-    return moved
-
-
-def _stage_dropped(con: duckdb.DuckDBPyConnection, dropped_keys: set[str]) -> None:
-    """`replaced`: article ids whose rows are rebuilt or gone (regrouped stories)."""
-    stage_keys(con, "dropped_keys", "story_key", dropped_keys)
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE replaced AS
-        SELECT article_id(story_key) AS article_id FROM dropped_keys
-        UNION SELECT article_id FROM scope WHERE rebuild
-        """
-    )
-
-
-def _write(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE new_articles AS
-        WITH seen AS (
-            SELECT article_id, arg_min({'p': profile}, ord).p AS site,
-                   min(captured_at) AS first_seen_at, max(captured_at) AS last_seen_at
-            FROM look_input GROUP BY article_id
-        ), head AS (
-            SELECT * FROM version_rows
-            QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1
-        ), kept AS (
-            SELECT s.article_id, s.story_key, s.rebuild FROM scope s
-            JOIN new_state n USING (article_id)
-        )
-        SELECT k.article_id,
-               CASE WHEN k.rebuild THEN seen.site ELSE a.site END AS site,
-               k.story_key AS canonical_url,
-               CASE WHEN h.article_id IS NULL THEN a.title_en ELSE h.title_en END AS title_en,
-               CASE WHEN h.article_id IS NULL THEN a.title_zh ELSE h.title_zh END AS title_zh,
-               CASE WHEN h.article_id IS NULL THEN a.published_at ELSE h.published_at END
-                   AS published_at,
-               CASE WHEN h.article_id IS NULL THEN a.updated_at ELSE h.claimed_updated_at END
-                   AS updated_at,
-               CASE WHEN k.rebuild THEN seen.first_seen_at ELSE a.first_seen_at END
-                   AS first_seen_at,
-               greatest(seen.last_seen_at, CASE WHEN NOT k.rebuild THEN a.last_seen_at END)
-                   AS last_seen_at,
-               n.status, n.version_count, k.rebuild
-        FROM kept k
-        JOIN new_state n USING (article_id)
-        LEFT JOIN seen USING (article_id)
-        LEFT JOIN head h USING (article_id)
-        LEFT JOIN articles a ON a.article_id = k.article_id
-        """
-    )
-    for table in PUBLIC[1:] + ("story_state", "story_pages"):
-        if table in ("article_urls", "near_duplicates"):
-            continue
-        # table names are this module's constants
-        con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM replaced)")
-    # Rebuilt stories are rewritten; continued ones only have their moving columns updated.
-    con.execute(
-        "DELETE FROM articles WHERE article_id IN (SELECT article_id FROM replaced) "
-        "OR article_id IN (SELECT article_id FROM new_articles WHERE rebuild)"
-    )
-    con.execute(
-        """
-        UPDATE articles a SET last_seen_at = n.last_seen_at, status = n.status
-        FROM new_articles n
-        WHERE a.article_id = n.article_id AND NOT n.rebuild
-        """
-    )
-    con.execute(
-        """
-        UPDATE articles a SET title_en = n.title_en, title_zh = n.title_zh,
-            published_at = n.published_at, updated_at = n.updated_at,
-            version_count = n.version_count
-        FROM new_articles n
-        WHERE a.article_id = n.article_id AND NOT n.rebuild
-          AND n.article_id IN (SELECT article_id FROM new_versions)
-        """
-    )
-    con.execute("INSERT INTO articles BY NAME SELECT * EXCLUDE (rebuild) FROM new_articles "
-                "WHERE rebuild")  # fmt: skip
-    _write_state(con)
-    con.execute(
-        """
-        DELETE FROM story_pages WHERE article_id IN (SELECT article_id FROM new_state);
-        INSERT INTO story_pages
-        SELECT article_id, url, page.rank, page.id, page.filled, page.fps, page.claim
-        FROM look_pages WHERE article_id IN (SELECT article_id FROM new_state)
-        QUALIFY row_number() OVER (PARTITION BY article_id, url ORDER BY look_seq DESC) = 1
-        """
-    )
-    kept = "(SELECT article_id FROM new_state)"
-    con.execute(f"INSERT INTO article_versions BY NAME SELECT * FROM version_rows "
-                f"WHERE article_id IN {kept}")  # fmt: skip
-    con.execute(f"INSERT INTO paragraph_pairs BY NAME SELECT * FROM pair_rows "
-                f"WHERE article_id IN {kept}")  # fmt: skip
-    diffs = edit_diffs(con)
-    con.register("edit_diffs", diffs)
-    con.execute(
-        f"""
-        INSERT INTO changes BY NAME
-        SELECT c.article_id, c.detected_at, c.kind, c.from_version, c.to_version, c.fields,
-               c.claimed, coalesce(d.diff, '') AS diff, c.capture_id
-        FROM new_changes c
-        LEFT JOIN edit_diffs d ON d.article_id = c.article_id AND d.to_version = c.to_version
-                               AND c.kind = 'edited'
-        WHERE c.article_id IN {kept}
-        """
-    )
-    con.unregister("edit_diffs")
-    con.execute(
-        f"""
-        INSERT INTO article_captures
-        SELECT article_id, capture_id, url, captured_at, status FROM look_input
-        WHERE article_id IN {kept}
-        """
-    )
-    con.execute(
-        f"""
-        DELETE FROM article_urls WHERE article_id IN (SELECT article_id FROM replaced);
-        INSERT INTO article_urls
-        SELECT u.url, s.article_id, u.reason FROM scope s
-        JOIN story_urls u ON u.story_key = s.story_key
-        WHERE s.rebuild AND s.article_id IN {kept}
-        ON CONFLICT DO NOTHING
-        """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE resketch AS
-        SELECT article_id FROM replaced
-        UNION SELECT article_id FROM new_versions
-        UNION SELECT article_id(story_key) FROM recopied_keys
-        """
-    )
-    return {
-        "articles": _count(con, "new_articles"),
-        "article_versions": _count(con, "version_rows"),
-        "changes": _count(con, "new_changes"),
-        "article_captures": _count(con, "look_input"),
-        "stories_continued": _count(con, "scope WHERE NOT rebuild"),
-        "stories_rebuilt": _count(con, "scope WHERE rebuild"),
+def derived_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """What the derivation just made, from its temp tables."""
+    counted = {
+        "articles": "new_articles",
+        "article_versions": "version_rows",
+        "changes": "new_changes",
+        "article_captures": "look_input",
+        "stories_continued": "scope WHERE NOT rebuild",
+        "stories_rebuilt": "scope WHERE rebuild",
     }
-
-
-def _write_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuilt stories get new state rows; continued ones an update of what moved (the
-    fingerprint and source lists only when a version was made)."""
-    con.execute(
-        "INSERT INTO story_state BY NAME SELECT * FROM new_state "
-        "WHERE article_id IN (SELECT article_id FROM scope WHERE rebuild)"
-    )
-    con.execute(
-        """
-        UPDATE story_state s SET content_only = n.content_only,
-            version_count = n.version_count, last_hash = n.last_hash, last_claim = n.last_claim,
-            last_run = n.last_run, last_look_run = n.last_look_run, status = n.status,
-            last_seen_at = n.last_seen_at
-        FROM new_state n JOIN scope c ON c.article_id = n.article_id AND NOT c.rebuild
-        WHERE s.article_id = n.article_id
-        """
-    )
-    con.execute(
-        """
-        UPDATE story_state s SET fingerprints = n.fingerprints, sources = n.sources
-        FROM new_state n JOIN scope c ON c.article_id = n.article_id AND NOT c.rebuild
-        WHERE s.article_id = n.article_id AND n.fingerprints IS NOT NULL
-        """
-    )
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    # the FROM clauses are this function's constants
+    return {
+        name: con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+        for name, source in counted.items()
+    }

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import duckdb
 import pyarrow as pa
 
-from archive.catalog.staging import stage_keys
+from archive.catalog.staging import insert_rows, stage_keys
 from archive.stories.dedup.groups import Grouping, PageSignals, group_pages
 from archive.stories.dedup.urls import normalize_url
 
@@ -66,6 +66,20 @@ COPIES = pa.schema([
     ("copy_node", pa.string()), ("original_node", pa.string()), ("reason", pa.string()),
     ("copy_key", pa.string()), ("original_key", pa.string()),
 ])  # fmt: skip
+
+
+def regroup_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold the new grouping signals into the stories' URLs and copy relations, and list the
+    stories that changed shape.
+
+    Reads: novel_signals; page_signals, story_urls, story_copies.
+    Writes: regrouped_keys (rebuilt: URL set or reasons changed), dropped_keys (their article
+    rows go), recopied_keys (copy relations changed) (scratch: touched_nodes, component_nodes,
+    linked_nodes); story_urls, story_copies."""
+    regrouping = regroup(con)
+    stage_keys(con, "regrouped_keys", "story_key", regrouping.rebuilt)
+    stage_keys(con, "dropped_keys", "story_key", regrouping.dropped)
+    stage_keys(con, "recopied_keys", "story_key", regrouping.recopied)
 
 
 def regroup(con: duckdb.DuckDBPyConnection) -> Regrouping:
@@ -116,9 +130,7 @@ def regroup(con: duckdb.DuckDBPyConnection) -> Regrouping:
     rows = [{"url": m.url, "node": normalize_url(m.url), "story_key": m.story_key,
              "reason": m.reason} for m in memberships]  # fmt: skip
     con.execute("DELETE FROM story_urls WHERE node IN (SELECT node FROM component_nodes)")
-    con.register("url_batch", pa.Table.from_pylist(rows, schema=URLS))
-    con.execute("INSERT INTO story_urls SELECT * FROM url_batch ON CONFLICT DO NOTHING")
-    con.unregister("url_batch")
+    insert_rows(con, "story_urls", rows, URLS, on_conflict="DO NOTHING")
     dropped = {key for key in before if key not in after or key in changed}
     return Regrouping(rebuilt=changed, dropped=dropped, recopied=_store_copies(con, grouping))
 
@@ -172,8 +184,5 @@ def _store_copies(con: duckdb.DuckDBPyConnection, grouping: Grouping) -> set[str
         "DELETE FROM story_copies WHERE copy_node IN (SELECT node FROM component_nodes) "
         "OR original_node IN (SELECT node FROM component_nodes)"
     )
-    if rows:
-        con.register("copy_batch", pa.Table.from_pylist(rows, schema=COPIES))
-        con.execute("INSERT INTO story_copies SELECT * FROM copy_batch")
-        con.unregister("copy_batch")
+    insert_rows(con, "story_copies", rows, COPIES)
     return {key for row in moved for key in row[3:] if key is not None}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import duckdb
 
-from archive.catalog.staging import stage_keys
 from archive.stories.content import CONTENT_FIELDS, MERGED_FIELDS
 
 GONE = (404, 410)
@@ -55,10 +54,22 @@ def _changed_fields() -> str:
     return f"list_filter([{names}], x -> x IS NOT NULL)"
 
 
-def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
-    """`scope`: the stories to evaluate (rebuilt ones, and every story a new sighting shows),
-    with their URLs (`scope_urls`, merge rank, content flag) and normalised nodes."""
-    stage_keys(con, "rebuilt_keys", "story_key", rebuilt_keys)
+def stage_scope(con: duckdb.DuckDBPyConnection) -> None:
+    """The stories to evaluate: those to replay (regrouped, or holding a paragraph whose
+    boilerplate status moved) and every story a new sighting shows, with their URLs (merge
+    rank, content flag) and normalised nodes.
+
+    Reads: regrouped_keys, boilerplate_nodes, new_sightings; story_urls, story_state.
+    Writes: rebuilt_keys, scope, scope_urls, scope_nodes."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rebuilt_keys AS
+        SELECT story_key FROM regrouped_keys
+        UNION
+        SELECT DISTINCT story_key FROM story_urls
+        WHERE node IN (SELECT node FROM boilerplate_nodes)
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE scope AS
@@ -109,9 +120,12 @@ def stage_scope(con: duckdb.DuckDBPyConnection, rebuilt_keys: set[str]) -> None:
     )
 
 
-def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
-    """Fill the temp tables `look_input`, `own`, `looks`, `look_pages`, `seq`, `new_versions`,
-    `new_changes` and `new_state` for the stories in `scope`."""
+def stage_look_input(con: duckdb.DuckDBPyConnection) -> None:
+    """The sightings each story in scope is evaluated on: all of them for a story replayed,
+    only the new ones for a story continued; `ord` orders them (time, then capture id).
+
+    Reads: scope, scope_nodes, scope_urls, new_sightings; sightings.
+    Writes: look_input."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE look_input AS
@@ -127,12 +141,27 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         WHERE s.rebuild OR g.capture_id IN (SELECT capture_id FROM new_sightings)
         """
     )
+
+
+def stage_stored_state(con: duckdb.DuckDBPyConnection) -> None:
+    """The stored state of the stories continued (not replayed): where their history stood.
+
+    Reads: scope; story_state.
+    Writes: state."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE state AS
         SELECT st.* FROM story_state st JOIN scope s USING (article_id) WHERE NOT s.rebuild
         """
     )
+
+
+def stage_own_sightings(con: duckdb.DuckDBPyConnection) -> None:
+    """The sightings that count for each story: once a story has a content page of its own
+    (canonical or hreflang), only those; before that, every page it was followed through.
+
+    Reads: scope, state, look_input.
+    Writes: own."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE own AS
@@ -149,6 +178,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         WHERE li.content OR NOT f.content_only
         """
     )
+
+
+def group_looks(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per look (a crawl run's sightings of a story; a capture outside any run is its
+    own look): whether it showed content or a removal, its anchor captures, and its order.
+
+    Reads: own.
+    Writes: looks."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE looks AS
@@ -170,7 +207,13 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM grouped WHERE kind IS NOT NULL
         """
     )
-    # The latest extraction of each page as of each look; the state's pages are look 0.
+
+
+def stage_look_pages(con: duckdb.DuckDBPyConnection) -> None:
+    """The latest extraction of each page as of each look; the state's pages are look 0.
+
+    Reads: own, looks, state; story_pages.
+    Writes: look_pages."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE look_pages AS
@@ -188,6 +231,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM story_pages sp JOIN state USING (article_id)
         """
     )
+
+
+def merge_look_pages(con: duckdb.DuckDBPyConnection) -> None:
+    """Each content look's merged record: per field, the first page (by merge rank) that has it,
+    carrying forward each page's latest extraction; its fingerprints, sources and claim.
+
+    Reads: looks, look_pages.
+    Writes: merged."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE merged AS
@@ -209,8 +260,15 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM joined p GROUP BY p.article_id, p.at_look
         """
     )
-    # The windows run over narrow rows; the fingerprint and source lists (wide) are joined
-    # back only for the looks that made a version.
+
+
+def stage_fingerprint_lists(con: duckdb.DuckDBPyConnection) -> None:
+    """Each story's fingerprint and source lists per look (the state's are look 0), kept
+    apart because they are wide: the windows of `sequence_looks` run over narrow rows, and the
+    lists are joined back only for the looks that made a version.
+
+    Reads: state, merged.
+    Writes: lists."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE lists AS
@@ -219,6 +277,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         SELECT article_id, look_seq, fps, sources FROM merged
         """
     )
+
+
+def sequence_looks(con: duckdb.DuckDBPyConnection) -> None:
+    """The looks of each story in order after its stored state: content hash, whether it made
+    a version, the version number and status after it, and what came before.
+
+    Reads: state, looks, merged.
+    Writes: seq."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE seq AS
@@ -270,6 +336,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM numbered
         """
     )
+
+
+def stage_versions_made(con: duckdb.DuckDBPyConnection) -> None:
+    """The looks that made a version, with their fingerprint and source lists and those of the
+    version before, and the content fields that changed.
+
+    Reads: seq, lists.
+    Writes: versions_made."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE versions_made AS
@@ -284,6 +358,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         SELECT *, {_changed_fields()} AS fields FROM joined
         """
     )
+
+
+def decide_claims(con: duckdb.DuckDBPyConnection) -> None:
+    """Whether each content look claimed an update: its claimed update time moved by more than
+    the tolerance, or a sitemap lastmod of one of its content pages moved since the run before.
+
+    Reads: seq, scope_urls; sitemap_lastmods.
+    Writes: claims."""
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE claims AS
@@ -304,6 +386,13 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         WHERE q.kind = 'content'
         """
     )
+
+
+def stage_new_versions(con: duckdb.DuckDBPyConnection) -> None:
+    """The new versions, one row per look that made one.
+
+    Reads: versions_made.
+    Writes: new_versions."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_versions AS
@@ -312,6 +401,13 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM versions_made
         """
     )
+
+
+def stage_new_changes(con: duckdb.DuckDBPyConnection) -> None:
+    """The change events: `restored`, `new`, `edited`, `claimed_update` and `removed`.
+
+    Reads: seq, claims, versions_made.
+    Writes: new_changes."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_changes AS
@@ -339,6 +435,14 @@ def evaluate_looks(con: duckdb.DuckDBPyConnection) -> None:
         FROM seq WHERE kind = 'gone' AND had_versions AND prev_status = 'live'
         """
     )
+
+
+def stage_new_state(con: duckdb.DuckDBPyConnection) -> None:
+    """Each evaluated story's state after its new looks (stories without any version yet have
+    none).
+
+    Reads: look_input, lists, seq, own, state.
+    Writes: new_state."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_state AS

@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from archive.catalog.staging import stage_keys
+from archive.catalog.staging import insert_rows, stage_keys
 from archive.stories.dedup.groups import COPY_REASONS
 from archive.stories.dedup.near import Sketch, confirm_pairs, jaccard, make_sketch
 
@@ -46,7 +46,10 @@ class _Story:
 
 def update_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     """Re-sketch the stories in temp table `resketch` (article_id) and refresh their pairs: the
-    near-copies their text shows, and the copies `story_copies` declares."""
+    near-copies their text shows, and the copies `story_copies` declares.
+
+    Reads: resketch; articles, article_versions, story_copies, story_bands.
+    Writes: (scratch: near_others); near_duplicates, story_bands."""
     con.execute(
         "DELETE FROM near_duplicates WHERE article_id IN (SELECT article_id FROM resketch) "
         "OR copy_of IN (SELECT article_id FROM resketch)"
@@ -61,7 +64,7 @@ def update_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
     rows = [{"article_id": c, "copy_of": o, "similarity": similarity, "reason": reason,
              "site": stories[c].site}
             for (c, o), (similarity, reason) in sorted(pairs.items())]  # fmt: skip
-    _append(con, "near_duplicates", rows, NEAR)
+    insert_rows(con, "near_duplicates", rows, NEAR)
 
 
 def _text_pairs(con, stories: dict[str, _Story], unit_hashes: dict) -> dict[tuple, tuple]:
@@ -72,7 +75,7 @@ def _text_pairs(con, stories: dict[str, _Story], unit_hashes: dict) -> dict[tupl
         return {}
     bands = [{"band": band, "band_hash": key, "article_id": a}
              for a, sketch in fresh.items() for band, key in sketch.bands]  # fmt: skip
-    _append(con, "story_bands", bands, BANDS)
+    insert_rows(con, "story_bands", bands, BANDS)
     # Each unordered pair once; the arrays go to numpy without a Python tuple per pair.
     candidates = con.execute(
         """
@@ -144,12 +147,3 @@ def _read_more(con, stories: dict[str, _Story], ids: set[str], unit_hashes: dict
     if missing:
         stage_keys(con, "near_others", "article_id", missing)
         stories.update(_read(con, "near_others", unit_hashes))
-
-
-def _append(con, table: str, rows: list[dict], schema: pa.Schema) -> None:
-    if not rows:
-        return
-    con.register("near_batch", pa.Table.from_pylist(rows, schema=schema))
-    # `table` is one of this module's constants; values come only through the Arrow batch.
-    con.execute(f"INSERT INTO {table} SELECT * FROM near_batch")
-    con.unregister("near_batch")

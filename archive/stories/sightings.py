@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 from lxml import etree
 
-from archive.catalog.staging import stage_keys
+from archive.catalog.staging import arrow_view, insert_rows
 from archive.errors import BadWarc
 from archive.stories.dedup.urls import normalize_url
 from archive.stories.sitemaps import sitemap_entries
@@ -34,16 +34,26 @@ def underived_files(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in rows]
 
 
-def mark_derived(con: duckdb.DuckDBPyConnection, continued: int, rebuilt: int) -> None:
+def stage_new_files(con: duckdb.DuckDBPyConnection) -> None:
+    """The WARC files this derivation folds in: every ingested file not derived yet.
+
+    Reads: warc_files, derived_warcs. Writes: new_files."""
     con.execute(
-        "INSERT INTO derived_warcs SELECT warc_file, now(), ?, ? FROM new_files "
-        "ON CONFLICT DO NOTHING",
-        [continued, rebuilt],
+        "CREATE OR REPLACE TEMP TABLE new_files AS SELECT warc_file FROM warc_files "
+        "WHERE warc_file NOT IN (SELECT warc_file FROM derived_warcs) ORDER BY warc_file"
     )
 
 
-def stage_new_files(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
-    stage_keys(con, "new_files", "warc_file", files)
+def mark_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the new files as derived, with how many stories were continued and rebuilt.
+
+    Reads: new_files, scope. Writes: derived_warcs."""
+    con.execute(
+        "INSERT INTO derived_warcs SELECT warc_file, now(), "
+        "(SELECT count(*) FROM scope WHERE NOT rebuild), "
+        "(SELECT count(*) FROM scope WHERE rebuild) FROM new_files "
+        "ON CONFLICT DO NOTHING"
+    )
 
 
 SIGHTINGS = pa.schema([
@@ -55,8 +65,11 @@ SIGHTINGS = pa.schema([
 ])  # fmt: skip
 
 
-def record_sightings(con: duckdb.DuckDBPyConnection) -> int:
-    """Add the new files' sightings: extracted pages, revisits of extracted payloads, 404/410s."""
+def record_sightings(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the new files' sightings: extracted pages, revisits of extracted payloads, 404/410s.
+
+    Reads: new_files; extractions, captures.
+    Writes: new_sightings, revisits; sightings."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE new_sightings AS
@@ -103,9 +116,8 @@ def record_sightings(con: duckdb.DuckDBPyConnection) -> int:
          "story_text": bool(text), "filled": filled, "fingerprints": fps, "claim": claim}
         for cid, url, at, status, eid, run, profile, text, filled, fps, claim in rows
     ]  # fmt: skip
-    _insert(con, "new_sightings", batch, SIGHTINGS)
+    insert_rows(con, "new_sightings", batch, SIGHTINGS)
     con.execute("INSERT INTO sightings SELECT * FROM new_sightings")
-    return con.execute("SELECT count(*) FROM new_sightings").fetchone()[0]
 
 
 SIGNALS = pa.schema([
@@ -116,7 +128,10 @@ SIGNALS = pa.schema([
 
 def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
     """Stage the new files' grouping signals in `novel_signals` (those no capture of the same
-    URL showed before, or only later) and add them to `page_signals`."""
+    URL showed before, or only later) and add them to `page_signals`.
+
+    Reads: new_files; captures, extractions, page_signals.
+    Writes: novel_signals; page_signals."""
     redirects = con.execute(
         "SELECT url, location, min(captured_at) FROM captures WHERE location IS NOT NULL "
         "AND record_type IN ('response', 'revisit') "
@@ -128,29 +143,29 @@ def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
          "content": None}
         for url, location, at in redirects
     ]  # fmt: skip
-    con.register("redirect_batch", pa.Table.from_pylist(batch, schema=SIGNALS))
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE novel_signals AS
-        WITH fresh AS (
-            SELECT e.url, e.node, e.signals,
-                   CASE WHEN e.story_text THEN e.content_hash END AS content,
-                   min(e.captured_at) AS first_captured_at
-            FROM extractions e JOIN captures c ON c.record_id = e.capture_id
-            WHERE e.error IS NULL AND c.warc_file IN (SELECT warc_file FROM new_files)
-            GROUP BY ALL
-            UNION ALL
-            SELECT url, node, signals, content, first_captured_at FROM redirect_batch
+    redirect_batch = pa.Table.from_pylist(batch, schema=SIGNALS)
+    with arrow_view(con, "redirect_batch", redirect_batch):
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE novel_signals AS
+            WITH fresh AS (
+                SELECT e.url, e.node, e.signals,
+                       CASE WHEN e.story_text THEN e.content_hash END AS content,
+                       min(e.captured_at) AS first_captured_at
+                FROM extractions e JOIN captures c ON c.record_id = e.capture_id
+                WHERE e.error IS NULL AND c.warc_file IN (SELECT warc_file FROM new_files)
+                GROUP BY ALL
+                UNION ALL
+                SELECT url, node, signals, content, first_captured_at FROM redirect_batch
+            )
+            SELECT f.* FROM fresh f
+            WHERE NOT EXISTS (
+                SELECT 1 FROM page_signals p
+                WHERE p.url = f.url AND p.signals = f.signals
+                  AND p.first_captured_at <= f.first_captured_at
+            )
+            """
         )
-        SELECT f.* FROM fresh f
-        WHERE NOT EXISTS (
-            SELECT 1 FROM page_signals p
-            WHERE p.url = f.url AND p.signals = f.signals
-              AND p.first_captured_at <= f.first_captured_at
-        )
-        """
-    )
-    con.unregister("redirect_batch")
     # A signal seen again, but earlier than known (a file ingested late), moves its first time.
     con.execute(
         "DELETE FROM page_signals WHERE (url, signals) IN (SELECT url, signals FROM novel_signals)"
@@ -161,12 +176,14 @@ def record_page_signals(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> int:
+def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> None:
     """Every <url><lastmod> of the new files' sitemaps, per crawl run (the later capture wins).
 
     A sitemap that did not change since the last crawl is archived as a revisit (a 304, or an
     identical payload); it still says what the lastmods were in that run, read from the
-    response it repeats, so the next run's lastmods have something to be compared with."""
+    response it repeats, so the next run's lastmods have something to be compared with.
+
+    Reads: new_files; captures, the WARC files. Writes: sitemap_lastmods."""
     rows = con.execute(
         """
         WITH sitemaps AS (
@@ -200,22 +217,9 @@ def record_sitemap_lastmods(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> i
             log.info("not a readable sitemap: %s (%r)", url, exc)
     rows = [{"run_id": run, "node": node, "lastmod": lastmod}
             for (run, node), lastmod in lastmods.items()]  # fmt: skip
-    _insert(con, "lastmod_batch", rows, LASTMODS)
     if rows:
-        con.execute("INSERT OR REPLACE INTO sitemap_lastmods SELECT * FROM lastmod_batch")
-        con.execute("DROP TABLE lastmod_batch")
-    return len(rows)
+        with arrow_view(con, "lastmod_batch", pa.Table.from_pylist(rows, schema=LASTMODS)):
+            con.execute("INSERT OR REPLACE INTO sitemap_lastmods SELECT * FROM lastmod_batch")
 
 
 LASTMODS = pa.schema([("run_id", pa.string()), ("node", pa.string()), ("lastmod", pa.string())])
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict], schema: pa.Schema):
-    """Append `rows` to `table` (created as a temp table if it does not exist)."""
-    if not rows:
-        return
-    con.register("sighting_batch", pa.Table.from_pylist(rows, schema=schema))
-    # `table` is one of this module's constants; values come only through the Arrow batch.
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} AS FROM sighting_batch LIMIT 0")
-    con.execute(f"INSERT INTO {table} SELECT * FROM sighting_batch")
-    con.unregister("sighting_batch")

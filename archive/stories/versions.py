@@ -1,6 +1,6 @@
 """The rows of new versions, their aligned paragraphs, and the diffs of edits.
 
-Each new version's record is merged field by field from the extractions `evaluate_looks` chose
+Each new version's record is merged field by field from the extractions the looks chose
 (`new_versions.sources`, one per story_content.MERGED_FIELDS); the values are read out of the
 extracted JSON in SQL. Python only writes the paragraph diffs of `edited` changes, which are
 few: a reader's diff is text work, not set work.
@@ -36,7 +36,12 @@ def _value(name: str) -> str:
 
 
 def stage_version_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """`version_rows` and `pair_rows` for every row of `new_versions`."""
+    """The rows analysts read of every new version, and its aligned paragraph pairs: each
+    field's value read out of the source extraction's JSON, bodies without boilerplate.
+
+    Reads: new_versions, site_boilerplate_lists; extractions.
+    Writes: version_sources, clean_bodies, source_values, version_values, version_rows,
+    pair_rows."""
     paths = ", ".join(f"'$.{name}'" for name in MERGED_FIELDS)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE version_sources AS "
@@ -115,7 +120,8 @@ DIFFS = pa.schema([("article_id", pa.string()), ("to_version", pa.int32()), ("di
 
 
 def edit_diffs(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """(article_id, to_version, diff) for each `edited` row of `new_changes`."""
+    """(article_id, to_version, diff) for each `edited` row of `new_changes`, from the two
+    versions' rows (`version_rows`, or `article_versions` for the version before)."""
     rows = con.execute(
         f"""
         WITH edits AS (
