@@ -71,9 +71,10 @@ import sys
 import tempfile
 import time
 import tomllib
+import types
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -156,10 +157,14 @@ def child_ingest(data_dir: Path, out: Path, profile_out: Path | None, setup_only
     timer.wrap(story_captures, "_load_page", "extract_pending/read WARC record", thread)
     timer.wrap(story_captures, "extract", "extract_pending/extract()", thread)
     timer.wrap(story_captures, "page_fingerprint", "extract_pending/fingerprints", thread)
-    for name, label in (("regroup", "group URLs (dedup)"), ("evaluate_looks", "change detection"),
-                        ("stage_version_rows", "version rows"), ("_write", "DuckDB write"),
-                        ("update_near_duplicates", "near-duplicates")):  # fmt: skip
-        timer.wrap(story_tables, name, f"derive_story_tables/{label}", process)
+    # Each derivation step under its own name: the steps run from derive.STEPS, so the timed
+    # functions go there.
+    steps = types.SimpleNamespace(**{step.name: step.fn for step in story_tables.STEPS})
+    for step in story_tables.STEPS:
+        timer.wrap(steps, step.name, f"derive_story_tables/{step.name}", process)
+    story_tables.STEPS = tuple(
+        replace(step, fn=getattr(steps, step.name)) for step in story_tables.STEPS
+    )
 
     if setup_only:  # what the instruction count subtracts: imports and set-up, no work
         out.write_text(json.dumps({"setup_only": True}), encoding="utf-8")
