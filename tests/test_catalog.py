@@ -87,23 +87,23 @@ def test_interrupted_ingest_resumes(con, tmp_path: Path, monkeypatch) -> None:
         for i in range(9):
             w.response(f"{BASE}/story/{i}", DAY1, f"story {i}".encode())
     monkeypatch.setattr(catalog, "BATCH_ROWS", 4)
-    real = catalog._staged_insert
+    real = catalog.insert_rows
     calls = {"n": 0}
 
-    def failing(con_, table, *args):
+    def failing(con_, table, *args, **kwargs):
         if table == "captures":
             calls["n"] += 1
             if calls["n"] == 2:
                 raise RuntimeError("simulated crash in the second batch")
-        return real(con_, table, *args)
+        return real(con_, table, *args, **kwargs)
 
-    monkeypatch.setattr(catalog, "_staged_insert", failing)
+    monkeypatch.setattr(catalog, "insert_rows", failing)
     with pytest.raises(RuntimeError):
         ingest_warcs(con, [path])
     assert con.execute("SELECT count(*) FROM captures").fetchone()[0] == 4  # batch 1 committed
     assert con.execute("SELECT count(*) FROM warc_files").fetchone()[0] == 0
 
-    monkeypatch.setattr(catalog, "_staged_insert", real)
+    monkeypatch.setattr(catalog, "insert_rows", real)
     report = ingest_warcs(con, [path])
     assert (report.files, report.records_added) == (1, 6)
     assert con.execute("SELECT record_count FROM warc_files").fetchone()[0] == 10
