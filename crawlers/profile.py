@@ -86,8 +86,11 @@ class Browser(_Section):
     timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
-class Revisit(_Section):
-    """How often known stories are re-fetched (see crawlers/recheck.py)."""
+class Recheck(_Section):
+    """How often known stories are re-fetched (see crawlers/recheck.py).
+
+    Profiles keep calling the table ``[revisit]`` (profiles already written must still load);
+    in code, "revisit" means only a WARC revisit record."""
 
     min_interval_minutes: Annotated[float, Field(ge=0)] = 60.0
     max_interval_hours: Annotated[float, Field(gt=0)] = 168.0
@@ -147,7 +150,7 @@ class SiteProfile(BaseModel):
     limits: Limits = Field(default_factory=Limits)
     politeness: Politeness = Field(default_factory=Politeness)
     browser: Browser = Field(default_factory=Browser)
-    revisit: Revisit = Field(default_factory=Revisit)
+    recheck: Recheck = Field(default_factory=Recheck, alias="revisit")
     warc: Warc = Field(default_factory=Warc)
     warcinfo: dict[str, str] = Field(default_factory=dict)
     schedule: Schedule | None = None  # only `newsarc serve` reads it

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class RevisitPolicy:
+class RecheckPolicy:
     min_interval: timedelta
     max_interval: timedelta
     stable_fraction: float
@@ -33,7 +33,7 @@ class RevisitPolicy:
 
 
 def due_story_urls(
-    con: duckdb.DuckDBPyConnection, site: str, policy: RevisitPolicy, now: datetime
+    con: duckdb.DuckDBPyConnection, site: str, policy: RecheckPolicy, now: datetime
 ) -> list[str]:
     """Known story URLs of `site` that are due for a re-fetch, most stale first."""
     known = known_story_urls(con, site)

@@ -18,7 +18,7 @@ from archive.catalog.window import HeldCapture, held_captures, open_read_only, p
 from archive.errors import CatalogLocked
 from archive.warc.reader import iter_capture_rows
 from crawlers.profile import SiteProfile
-from crawlers.recheck import RevisitPolicy, due_story_urls
+from crawlers.recheck import RecheckPolicy, due_story_urls
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ class ArchiveSnapshot:
         return ArchivedLocation(warc_dir / held.warc_file, held.warc_offset)
 
 
-def revisit_policy(profile: SiteProfile) -> RevisitPolicy:
-    return RevisitPolicy(
-        min_interval=timedelta(minutes=profile.revisit.min_interval_minutes),
-        max_interval=timedelta(hours=profile.revisit.max_interval_hours),
-        stable_fraction=profile.revisit.stable_fraction,
+def recheck_policy(profile: SiteProfile) -> RecheckPolicy:
+    return RecheckPolicy(
+        min_interval=timedelta(minutes=profile.recheck.min_interval_minutes),
+        max_interval=timedelta(hours=profile.recheck.max_interval_hours),
+        stable_fraction=profile.recheck.stable_fraction,
     )
 
 
@@ -72,7 +72,7 @@ def load_snapshot(
             snapshot.payloads = payload_index(con)
             if profile is not None:
                 snapshot.due_stories = due_story_urls(
-                    con, profile.name, revisit_policy(profile), datetime.now(UTC)
+                    con, profile.name, recheck_policy(profile), datetime.now(UTC)
                 )
         finally:
             con.close()

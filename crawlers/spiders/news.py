@@ -40,7 +40,7 @@ class NewsSpider(Spider):
             yield self.page_request(url)
         for url in self.due_stories:  # known stories due for a re-check (crawlers/recheck.py)
             if self.profile.in_scope(url):
-                yield self.page_request(url, source="revisit")
+                yield self.page_request(url, source="recheck")
 
     def page_request(self, url: str, **meta) -> Request:
         if self.profile.needs_browser(url):
