@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from archive.errors import BadProfile
-from archive.stories.extract.rules import BadExtractRules, normalise_rules
+from archive.warc.extract_rules import BadExtractRules, normalise_rules
 
 DEFAULT_USER_AGENT = "newsarc/0.1 (+https://github.com/newsarc/newsarc; archival crawler)"
 _NAME = r"^[a-z0-9][a-z0-9-]{0,62}$"

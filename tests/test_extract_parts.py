@@ -11,7 +11,7 @@ from archive.stories.extract.dates import CHINA, parse_date, parse_relative, rel
 from archive.stories.extract.decode import decode_html
 from archive.stories.extract.language import detect_language
 from archive.stories.extract.record import _body_texts, _parse, _relative_byline
-from archive.stories.extract.rules import BadExtractRules, normalise_rules
+from archive.warc.extract_rules import BadExtractRules, normalise_rules
 
 CAPTURED = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from archive.errors import BadProfile
-from archive.stories.extract.rules import FIELDS
+from archive.warc.extract_rules import FIELDS
 from archive.warc.writer import HttpExchange, WarcWriter
 from crawlers.profile import load_profile
 from crawlers.settings import warcinfo_fields

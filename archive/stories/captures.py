@@ -26,7 +26,7 @@ from archive.catalog.staging import insert_rows
 from archive.stories.content import page_fingerprint, page_signals
 from archive.stories.dedup.urls import normalize_url
 from archive.stories.extract import BadExtractRules, extract
-from archive.stories.extract.rules import normalise_rules
+from archive.warc.extract_rules import normalise_rules
 from archive.warc.reader import parse_warc_fields, read_http_response, read_resource_block
 from archive.warc.records import (
     RENDERED_DOM_URL_LIKE,

@@ -4,9 +4,10 @@ Pure functions only: no network, no database, no clock. `extract` is the entry p
 profiles refine it with CSS selectors per field (rules.py), never with site-specific code.
 """
 
+from archive.warc.extract_rules import BadExtractRules, ExtractRules
+
 from . import class_words, furniture, language, sections
 from .record import ExtractedStory, extract
-from .rules import BadExtractRules, ExtractRules
 
 __all__ = ["BadExtractRules", "ExtractRules", "ExtractedStory", "extract", "forget_memoised"]
 

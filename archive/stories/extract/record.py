@@ -15,6 +15,8 @@ from functools import cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from archive.warc.extract_rules import ExtractRules, normalise_rules
+
 from . import bilingual, body, furniture, sections
 from .class_words import holds_word
 from .dates import (
@@ -30,7 +32,7 @@ from .dates import (
 from .decode import decode_html
 from .language import detect_language
 from .metadata import PageMetadata, ld_keywords, ld_text, read_metadata
-from .rules import ExtractRules, normalise_rules, select
+from .rules import select
 from .titles import headline_variants, read_titles
 
 _names_dek = holds_word(
