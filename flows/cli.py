@@ -285,8 +285,8 @@ def serve(
     limit: int = typer.Option(2, "--limit", help="Flow runs at the same time."),
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server (and UI)."),
 ) -> None:
-    """Serve the flows as Prefect deployments: each profile's crawl on its [schedule], the rest
-    on demand. Without PREFECT_API_URL a local Prefect server (UI included) runs alongside."""
+    r"""Serve the flows as Prefect deployments: each profile's crawl on its `\[schedule]`, the
+    rest on demand. Without PREFECT_API_URL a local Prefect server (UI included) runs alongside."""
     import os
 
     _check_profiles(profiles)

@@ -157,3 +157,33 @@ def test_the_tree_reader_follows_indentation():
         "archive/errors.py",
         "run",
     ]
+
+
+def contract_table() -> str:
+    """docs/DESIGN.md's derivation contract, rendered from the steps the code runs."""
+    from archive.stories.derive import STEPS
+
+    def names(tables) -> str:
+        return ", ".join(f"`{t}`" for t in tables) or "—"
+
+    rows = [
+        "| # | Step | Module | Reads (temp) | Writes (temp) | Scratch | Changes (catalog) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for number, step in enumerate(STEPS, 1):
+        module = step.fn.__module__.rpartition(".")[2] + ".py"
+        warcs = " (+ WARC files)" if step.reads_warcs else ""
+        rows.append(
+            f"| {number} | `{step.name}`{warcs} | {module} | {names(step.reads)} | "
+            f"{names(step.writes)} | {names(step.scratch)} | {names(step.changes)} |"
+        )
+    return "\n".join(rows)
+
+
+def test_design_states_the_derivation_contract_as_the_code_runs_it():
+    table = contract_table()
+
+    assert table in DESIGN.read_text(encoding="utf-8"), (
+        "docs/DESIGN.md's 'Derivation contract' table differs from archive.stories.derive.STEPS;"
+        f" replace it with:\n\n{table}\n"
+    )
