@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.catalog.connection import open_catalog
+from archive.catalog.connection import PUBLIC_TABLES, open_catalog
 from archive.catalog.ingest import IngestReport, ingest_warcs
 from archive.errors import BadWarc, NewsarcError
 from archive.stories.captures import extract_pending
@@ -33,12 +33,6 @@ log = logging.getLogger(__name__)
 
 def closed_warcs(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "warcs").glob("*.warc.gz"))
-
-
-PUBLIC_TABLES = (
-    "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
-    "article_captures", "near_duplicates", "changes", "fetch_errors",
-)  # fmt: skip
 
 
 def _index_if_missing(warc: Path, entries: list[WarcEntry] | None = None) -> None:

@@ -22,3 +22,12 @@ def read_catalog(data_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def query(data_dir: Path, sql: str, *params) -> list[tuple]:
     with read_catalog(data_dir) as con:
         return con.execute(sql, list(params)).fetchall()
+
+
+STORY_TABLES = ("articles", "article_versions", "paragraph_pairs", "article_urls",
+                "article_captures", "near_duplicates", "changes")  # fmt: skip
+
+
+def story_tables(data_dir: Path, tables: tuple[str, ...] = STORY_TABLES) -> dict[str, list[str]]:
+    """Every row of the story tables, in a canonical order: what "the same tables" compares."""
+    return {t: sorted(map(repr, query(data_dir, f"SELECT * FROM {t}"))) for t in tables}

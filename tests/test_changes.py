@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
-from tests.catalog_queries import query
+from tests.catalog_queries import query, story_tables
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow
@@ -131,14 +131,6 @@ def test_4_restoration_publication_and_js_and_gbk_edits(scenario):
     assert found.pop("live/live-agents") == [("edited", ("body_en",), True)]
     assert found.pop("zh/gbk-story") == [("edited", ("title_zh",), True)]
     assert found == {}
-
-
-STORY_TABLES = ("articles", "article_versions", "paragraph_pairs", "article_urls",
-                "article_captures", "near_duplicates", "changes")  # fmt: skip
-
-
-def story_tables(data_dir) -> dict[str, list[str]]:
-    return {t: sorted(map(repr, query(data_dir, f"SELECT * FROM {t}"))) for t in STORY_TABLES}
 
 
 def test_5_reindex_reproduces_the_same_versions_and_changes(scenario):

@@ -12,7 +12,7 @@ import pytest
 
 from archive.warc.writer import HttpExchange, WarcWriter
 from flows.pipeline import ingest_data_dir, reindex
-from tests.catalog_queries import query
+from tests.catalog_queries import query, story_tables
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 ORIGINAL = "http://127.0.0.41:8041/story/chip-export-rules"
@@ -94,14 +94,6 @@ def runs(tmp_path_factory) -> dict[str, Path]:
         "a2": crawl(where, "a", 2, ORIGINAL, ORIGINAL_PAGE, T0 + timedelta(hours=2)),
         "b2": crawl(where, "b", 2, COPY, CHANGED_COPY_PAGE, T0 + timedelta(hours=3)),
     }
-
-
-STORY_TABLES = ("articles", "article_versions", "paragraph_pairs", "article_urls",
-                "article_captures", "near_duplicates", "changes")  # fmt: skip
-
-
-def story_tables(data: Path) -> dict[str, list[str]]:
-    return {t: sorted(map(repr, query(data, f"SELECT * FROM {t}"))) for t in STORY_TABLES}
 
 
 def ingest_in_turn(runs: dict[str, Path], data: Path, batches: list[list[str]]) -> None:

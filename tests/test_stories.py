@@ -13,14 +13,12 @@ from datetime import timedelta
 import duckdb
 import pytest
 
+from archive.catalog.connection import PUBLIC_TABLES
 from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir, reindex
 
 # One crawl shared by the module: `--dist loadfile` (see ./run) keeps its tests on one worker.
 pytestmark = pytest.mark.slow
-
-PUBLIC = ("articles", "article_versions", "paragraph_pairs", "article_urls", "article_captures",
-          "near_duplicates", "changes", "captures", "fetch_errors")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +151,7 @@ def test_gbk_page_and_js_rendered_story_are_extracted(crawled):
 def snapshot(data):
     """Every public table's rows, in a canonical order (ingest times excluded)."""
     out = {}
-    for table in PUBLIC:
+    for table in PUBLIC_TABLES:
         rows = query(data, f"SELECT * FROM {table}")
         out[table] = sorted(map(repr, rows))
     return out

@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.demo_sites.zoo import HOSTS, LAYOUTS, ZooSites
 from flows.pipeline import archive_profiles, reindex
-from tests.catalog_queries import query
+from tests.catalog_queries import query, story_tables
 
 # Who plays which part in the scenario, per layout: s1..s4 (s3 is the story the partner
 # republishes, where the layout has a copy on the partner host).
@@ -415,14 +415,6 @@ def _own_hosts(label: str) -> set[str]:
     if sites != {"partner"}:
         sites.discard("partner")
     return {HOSTS[site] for site in sites}
-
-
-STORY_TABLES = ("articles", "article_versions", "paragraph_pairs", "article_urls",
-                "article_captures", "near_duplicates", "changes")  # fmt: skip
-
-
-def story_tables(data_dir) -> dict[str, list[str]]:
-    return {t: sorted(map(repr, query(data_dir, f"SELECT * FROM {t}"))) for t in STORY_TABLES}
 
 
 @slow

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
 SCHEMA_VERSION = "5"
+# The story and capture tables analysts read, and `newsarc export` writes to Parquet.
+PUBLIC_TABLES = (
+    "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
+    "article_captures", "near_duplicates", "changes", "fetch_errors",
+)  # fmt: skip
 THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
