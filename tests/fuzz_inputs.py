@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc.writer import HttpExchange, WarcWriter
+from tests.golden import ZH_SAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURE_PAGES = ROOT / "tests/fixtures/extract/zh"
 CORPUS = Path(os.environ.get("NEWSARC_CORPUS", ROOT.parent / "shared/corpus"))
 CAPTURED_AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -83,7 +83,7 @@ def seed_pages() -> tuple[SeedPage, ...]:
     of them in a long run): English and Chinese, UTF-8 and GB2312-declared."""
     pages = [
         SeedPage(p.name, f"http://news.example.cn/{p.name.split('.')[0]}", _gunzip(p))
-        for p in sorted(FIXTURE_PAGES.glob("*.html.gz"))
+        for p in ZH_SAMPLE
     ]
     every = 1 if long_run_examples() else 12
     corpus = sorted(CORPUS.glob("*/html/*.html.gz")) + sorted(CORPUS.glob("zh-news-gne/*.html.gz"))

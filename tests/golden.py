@@ -30,6 +30,12 @@ from archive.stories.extract import extract
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
 INPUTS = "inputs.json"
+# Five of the Chinese pages, among them the three that declare gb2312 over UTF-8 bytes: the
+# charset and Chinese-extraction tests and the fuzz seeds use these.
+ZH_SAMPLE = tuple(
+    GOLDEN / "zh-news-gne" / f"{name}.html.gz"
+    for name in ("163-9", "people-1", "qq-2", "sina-1", "thepaper-1")
+)
 
 
 @dataclass(frozen=True)
