@@ -11,7 +11,8 @@ test runs them one by one and checks the declarations against the connection). I
    story's stored state (looks.py), and the new versions' rows (versions.py);
 4. the rows stored in the analyst tables (store.py);
 5. near-duplicates of the stories whose text changed, and declared copies of the stories whose
-   text or copy relations changed (near.py).
+   text or copy relations changed (near.py);
+6. the search index of the stories whose latest version changed (search.py).
 
 All of it runs in one transaction. The cost follows what was newly captured, not the size of
 the archive. A reindex is the same code with every file new, so incremental ingest and reindex
@@ -31,6 +32,7 @@ from archive.stories import looks, store
 from archive.stories.boilerplate import apply_boilerplate, learn_boilerplate
 from archive.stories.grouping import regroup_stories
 from archive.stories.near import update_near_duplicates
+from archive.stories.search import update_search_index
 from archive.stories.sightings import (
     mark_derived,
     record_page_signals,
@@ -139,6 +141,9 @@ STEPS: tuple[Step, ...] = (
     Step(update_near_duplicates, reads=("resketch",), scratch=("near_others",),
          changes=("near_duplicates", "story_bands")),
     Step(mark_derived, reads=("new_files", "scope"), changes=("derived_warcs",)),
+    # 6. search
+    Step(update_search_index, reads=("replaced", "new_versions"),
+         changes=("search_documents", "search_postings")),
 )  # fmt: skip
 
 

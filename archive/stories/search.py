@@ -1,0 +1,316 @@
+"""Search over the latest version of every story, in English and Chinese: an inverted index
+kept by the derivation, ranked with BM25 in one SQL statement.
+
+Chinese has no spaces between words, so every text (document or query, whatever its language)
+goes through the same tokeniser: rjieba's search segmentation, which also yields the shorter
+words inside a long one ("国务院" inside "中华人民共和国国务院"), then lowercase letter/digit
+runs. A story is one document per language it has text in; a term's weight in a document is
+the sum of its field weights (title 3, summary and TL;DR 2, body 1), BM25F in its simplest form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+import rjieba
+
+from archive.catalog.staging import arrow_view, insert_rows
+
+# The read tables the index lives in (published beside the other public tables).
+SEARCH_TABLES = ("search_documents", "search_postings")
+LANGS = ("en", "zh")
+K1, B = 1.2, 0.75
+TITLE, SUMMARY, BODY = 3.0, 2.0, 1.0
+_BATCH = 2000  # stories tokenised and written at a time: memory stays flat on a reindex
+_WORD = re.compile(r"[^\W_]+")
+_SNIPPET_CHARS = 160
+
+
+def tokens(text: str) -> list[str]:
+    """The index terms of `text`, in order (repeats kept): the same for documents and queries."""
+    out: list[str] = []
+    for piece in rjieba.cut_for_search(text):
+        out.extend(_WORD.findall(piece.lower()))
+    return out
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct terms of a query, in the order typed."""
+    return list(dict.fromkeys(tokens(query)))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One story in one language: its weighted term counts and weighted length."""
+
+    article_id: str
+    lang: str
+    version: int
+    captured_at: datetime
+    weights: dict[str, float]
+
+    @property
+    def length(self) -> float:
+        return sum(self.weights.values())
+
+
+def documents(row: dict) -> Iterator[Document]:
+    """The documents of one `article_versions` row: one per language that has text."""
+    for lang in LANGS:
+        fields = (
+            (TITLE, [row[f"title_{lang}"]]),
+            (SUMMARY, [row[f"summary_{lang}"], *(row[f"tldr_{lang}"] or [])]),
+            (BODY, row[f"body_{lang}"] or []),
+        )
+        weights: Counter[str] = Counter()
+        for weight, texts in fields:
+            for text in texts:
+                for term in tokens(text or ""):
+                    weights[term] += weight
+        if weights:
+            yield Document(row["article_id"], lang, row["version"], row["captured_at"], weights)
+
+
+_LATEST_VERSIONS = """
+    SELECT article_id, version, captured_at, title_en, title_zh, summary_en, summary_zh,
+           tldr_en, tldr_zh, body_en, body_zh
+    FROM article_versions WHERE article_id IN (SELECT article_id FROM search_batch)
+    QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1
+"""
+
+
+def update_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Re-index the stories whose latest version this derivation made or replaced; the others
+    keep their rows, so the cost follows the new versions (a reindex: every story).
+
+    Reads: replaced, new_versions; article_versions. Writes: search_documents, search_postings."""
+    touched = [
+        article_id
+        for (article_id,) in con.execute(
+            "SELECT article_id FROM replaced UNION SELECT article_id FROM new_versions"
+        ).fetchall()
+    ]
+    index_stories(con, touched)
+
+
+def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    """(Re)write the index rows of these stories from their latest versions."""
+    ids = sorted(set(article_ids))
+    for start in range(0, len(ids), _BATCH):
+        batch = pa.table({"article_id": pa.array(ids[start : start + _BATCH], pa.string())})
+        with arrow_view(con, "search_batch", batch):
+            for table in SEARCH_TABLES:
+                # table names are this module's constants
+                con.execute(
+                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM search_batch)"
+                )
+            cursor = con.execute(_LATEST_VERSIONS)
+            columns = [d[0] for d in cursor.description]
+            rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        _write(con, [doc for row in rows for doc in documents(row)])
+
+
+def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
+    insert_rows(
+        con,
+        "search_documents",
+        pa.table(
+            {
+                "article_id": [d.article_id for d in docs],
+                "lang": [d.lang for d in docs],
+                "version": pa.array([d.version for d in docs], pa.int32()),
+                "captured_at": pa.array([d.captured_at for d in docs], pa.timestamp("us", "UTC")),
+                "length": pa.array([d.length for d in docs], pa.float64()),
+            }
+        ),
+    )
+    terms, ids, langs, weights = [], [], [], []
+    for d in docs:
+        for term, weight in d.weights.items():
+            terms.append(term)
+            ids.append(d.article_id)
+            langs.append(d.lang)
+            weights.append(weight)
+    postings = pa.table(
+        {"term": terms, "article_id": ids, "lang": langs, "tf": pa.array(weights, pa.float64())}
+    )
+    insert_rows(con, "search_postings", postings)
+
+
+def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Index every story from scratch (what a reindex gives; for a catalog made before search)."""
+    con.execute("DELETE FROM search_postings")
+    con.execute("DELETE FROM search_documents")
+    ids = [a for (a,) in con.execute("SELECT DISTINCT article_id FROM article_versions").fetchall()]
+    index_stories(con, ids)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked story: both titles, where it lives, and the passage that matched."""
+
+    article_id: str
+    score: float
+    lang: str
+    title_en: str | None
+    title_zh: str | None
+    canonical_url: str
+    site: str | None
+    captured_at: datetime
+    matched: list[str]
+    snippet: str = ""
+    marks: list[tuple[int, int]] = field(default_factory=list)
+
+    def marked_snippet(self, left: str = "[", right: str = "]") -> str:
+        """The snippet with each matched word between `left` and `right`."""
+        out, last = [], 0
+        for start, end in self.marks:
+            out += [self.snippet[last:start], left, self.snippet[start:end], right]
+            last = end
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+    def to_json_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("marks")
+        data["snippet"] = self.marked_snippet()
+        data["captured_at"] = self.captured_at.isoformat()
+        return data
+
+
+# BM25 (Robertson/Sparck Jones idf, as Lucene) per language document; a story scores as its
+# best language. Document frequencies count the whole index, filters apply to the ranking only.
+_SEARCH_SQL = """
+WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term),
+stats AS (
+    SELECT lang, count(*) AS n, avg(length) AS avgdl FROM search_documents GROUP BY lang
+),
+hits AS (
+    SELECT p.term, p.article_id, p.lang, p.tf FROM search_postings p
+    WHERE p.term IN (SELECT term FROM q) AND ($lang IS NULL OR p.lang = $lang)
+),
+df AS (SELECT term, lang, count(*) AS df FROM hits GROUP BY term, lang),
+scored AS (
+    SELECT h.article_id, h.lang,
+           sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
+               * h.tf * ($k1 + 1) / (h.tf + $k1 * (1 - $b + $b * d.length / s.avgdl))) AS score,
+           list(h.term ORDER BY h.term) AS matched, any_value(d.captured_at) AS captured_at
+    FROM hits h
+    JOIN df USING (term, lang)
+    JOIN stats s USING (lang)
+    JOIN search_documents d USING (article_id, lang)
+    GROUP BY h.article_id, h.lang
+),
+best AS (
+    SELECT article_id, max(score) AS score, arg_max(lang, score) AS lang,
+           arg_max(matched, score) AS matched, arg_max(captured_at, score) AS captured_at
+    FROM scored GROUP BY article_id
+)
+SELECT b.article_id, b.score, b.lang, a.title_en, a.title_zh, a.canonical_url, a.site,
+       b.captured_at, b.matched
+FROM best b JOIN articles a USING (article_id)
+WHERE ($site IS NULL OR a.site = $site)
+  AND ($since IS NULL OR b.captured_at >= $since)
+  AND ($kind IS NULL OR EXISTS (
+        SELECT 1 FROM changes c WHERE c.article_id = b.article_id AND c.kind = $kind
+          AND ($since IS NULL OR c.detected_at >= $since)))
+ORDER BY b.score DESC, b.article_id
+LIMIT $limit
+"""
+
+
+def search(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    lang: str | None = None,
+    site: str | None = None,
+    since: datetime | None = None,
+    kind: str | None = None,
+    limit: int = 10,
+) -> list[SearchHit]:
+    """The stories that best match `query`, best first, each with a highlighted snippet.
+
+    `lang` keeps one language's text; `site` one profile; `since` stories whose latest version
+    was captured at or after it; `kind` stories with a change of that kind (since `since`)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    params = {"terms": terms, "lang": lang, "site": site, "since": since, "kind": kind,
+              "limit": limit, "k1": K1, "b": B}  # fmt: skip
+    cursor = con.execute(_SEARCH_SQL, params)
+    columns = [d[0] for d in cursor.description]
+    hits = [SearchHit(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+    return _with_snippets(con, hits, terms)
+
+
+def _with_snippets(
+    con: duckdb.DuckDBPyConnection, hits: list[SearchHit], terms: list[str]
+) -> list[SearchHit]:
+    if not hits:
+        return hits
+    batch = pa.table({"article_id": pa.array([h.article_id for h in hits], pa.string())})
+    with arrow_view(con, "search_batch", batch):
+        cursor = con.execute(_LATEST_VERSIONS)
+        columns = [d[0] for d in cursor.description]
+        latest = {r[0]: dict(zip(columns, r, strict=True)) for r in cursor.fetchall()}
+    wanted = set(terms)
+    out = []
+    for hit in hits:
+        row = latest.get(hit.article_id, {})
+        passages = _passages(row, hit.lang)
+        snippet, marks = best_passage(passages, wanted)
+        out.append(SearchHit(**{**asdict(hit), "snippet": snippet, "marks": marks}))
+    return out
+
+
+def _passages(row: dict, lang: str) -> list[str]:
+    """The texts a snippet may come from: summary, TL;DR, body, then the title."""
+    texts = [row.get(f"summary_{lang}"), *(row.get(f"tldr_{lang}") or [])]
+    texts += [*(row.get(f"body_{lang}") or []), row.get(f"title_{lang}")]
+    return [t for t in texts if t]
+
+
+def best_passage(passages: Iterable[str], wanted: set[str]) -> tuple[str, list[tuple[int, int]]]:
+    """The passage holding most distinct query terms, cut to a window around its first match,
+    and the spans of the matched words in it."""
+    best, best_marks, best_count = "", [], 0
+    for text in passages:
+        spans, found = [], set()
+        for word, start, end in rjieba.tokenize(text, mode="search"):
+            hit = {n for n in _WORD.findall(word.lower()) if n in wanted}
+            if hit:
+                spans.append((start, end))
+                found |= hit
+        marks = _merged(spans)
+        if len(found) > best_count or not best:
+            best, best_marks, best_count = text, marks, len(found)
+    return _window(best, best_marks)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans (search segmentation yields words inside words) as one span each."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _window(text: str, marks: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    if len(text) <= _SNIPPET_CHARS:
+        return text, marks
+    first = marks[0][0] if marks else 0
+    start = max(0, min(first - _SNIPPET_CHARS // 4, len(text) - _SNIPPET_CHARS))
+    end = start + _SNIPPET_CHARS
+    head, tail = ("…" if start else ""), ("…" if end < len(text) else "")
+    shift = len(head) - start
+    kept = [(s + shift, e + shift) for s, e in marks if s >= start and e <= end]
+    return head + text[start:end] + tail, kept
