@@ -648,5 +648,67 @@ def history(
     Console(stderr=True).print(f"{len(versions)} versions from {db_path.resolve()}")
 
 
+@app.command()
+def search(
+    query_text: str = typer.Argument(
+        ..., metavar="QUERY", help="Words in English, Chinese or both."
+    ),
+    lang: str = typer.Option(None, "--lang", help="Only this language's text: en or zh."),
+    site: str = typer.Option(None, "--site", help="Only this site (profile name)."),
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Only stories whose latest version is newer than 24h, 7d, ... or an ISO time.",
+    ),
+    kind: str = typer.Option(
+        None, "--kind", help="Only stories with a change of this kind (e.g. edited), since --since."
+    ),
+    limit: int = typer.Option(10, "--limit", min=1, help="How many stories to show."),
+    output: OutputFormat = FormatOption,
+    data: Path = DataOption,
+) -> None:
+    """Search the latest version of every story (titles, summaries, TL;DR, bodies), ranked by
+    BM25; Chinese is segmented into words, so "OpenAI 发布" finds stories in either language."""
+    from rich.text import Text
+
+    from archive.catalog.connection import open_catalog
+    from archive.stories.report import KINDS
+    from archive.stories.search import LANGS
+    from archive.stories.search import search as search_stories
+
+    if lang is not None and lang not in LANGS:
+        raise typer.BadParameter(f"choose from {', '.join(LANGS)}", param_hint="--lang")
+    if kind is not None and kind not in KINDS:
+        raise typer.BadParameter(f"choose from {', '.join(KINDS)}", param_hint="--kind")
+    db_path = _existing(data) / "archive.duckdb"
+    con = open_catalog(db_path, read_only=True)
+    try:
+        hits = search_stories(
+            con, query_text, lang=lang, site=site, since=_parse_since(since), kind=kind, limit=limit
+        )
+    finally:
+        con.close()
+    if output is OutputFormat.json:
+        print(json.dumps([h.to_json_dict() for h in hits], ensure_ascii=False, default=str))
+    elif output is OutputFormat.csv:
+        _print_dict_rows([h.to_json_dict() for h in hits])
+    elif hits:
+        table = Table(title=f"stories matching {query_text!r}", expand=True, show_lines=True)
+        table.add_column("#", no_wrap=True)
+        table.add_column("story", ratio=2)
+        table.add_column("snippet", ratio=3)
+        for number, hit in enumerate(hits, 1):
+            title = Text(hit.title_en or "")
+            title.append("\n" + (hit.title_zh or ""))
+            title.append(f"\n{hit.canonical_url}", style="cyan")
+            title.append(f"\n{hit.site} {hit.article_id} {hit.score:.2f}", style="dim")
+            snippet = Text(hit.snippet)
+            for start, end in hit.marks:
+                snippet.stylize("bold yellow", start, end)
+            table.add_row(str(number), title, snippet)
+        console.print(table)
+    Console(stderr=True).print(f"{len(hits)} stories from {db_path.resolve()}")
+
+
 if __name__ == "__main__":
     app()
