@@ -174,15 +174,15 @@ def _print_summary(summary, data_dir: Path) -> None:
     _print_story_counts(data_dir)
     console.print(f"WARC files: {(data_dir / 'warcs').resolve()}")
     console.print(f"DuckDB:     {(data_dir / 'archive.duckdb').resolve()}")
+    console.print(f"published:  {(data_dir / 'lake').resolve()}")
 
 
 def _print_story_counts(data_dir: Path) -> None:
-    from archive.catalog.connection import open_catalog
+    from archive.catalog.lake import catalog_path, open_lake_reader
 
-    db_path = data_dir / "archive.duckdb"
-    if not db_path.exists():
+    if not catalog_path(data_dir).exists():
         return
-    con = open_catalog(db_path, read_only=True)
+    con = open_lake_reader(data_dir)
     try:
         stories, versions = con.execute(
             "SELECT count(*), coalesce(sum(version_count), 0) FROM articles"
@@ -356,6 +356,7 @@ def ingest(data: Path = DataOption) -> None:
     for line in ingest_lines(report):
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     console.print(f"DuckDB: {(data / 'archive.duckdb').resolve()}")
+    console.print(f"published: {(data / 'lake').resolve()}")
 
 
 @app.command()
@@ -412,17 +413,39 @@ def extract(
     print(json.dumps(story.to_json_dict(), ensure_ascii=False, indent=2))
 
 
+def _open_lake(data: Path, as_of=None):
+    """The published archive (DATA/lake), read-only and sealed, as of its last snapshot or
+    *as_of* (a snapshot id or a time): never waits for an ingest, never makes one wait."""
+    from archive.catalog.lake import open_lake_reader
+
+    return open_lake_reader(_existing(data), as_of)
+
+
+def _parse_snapshot(value: str | None, option: str):
+    """A snapshot id (`newsarc snapshots` lists them) or an ISO 8601 time."""
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    return _parse_time(value, option, "nor a snapshot id; `newsarc snapshots` lists them")
+
+
+AsOfOption = typer.Option(
+    None, "--as-of", help="Read the archive as it was: a snapshot id or an ISO time."
+)
+
+
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="SQL to run against the archive's DuckDB."),
+    sql: str = typer.Argument(..., help="SQL to run against the archive (the published lake)."),
     data: Path = DataOption,
     output: OutputFormat = FormatOption,
+    as_of: str = AsOfOption,
 ) -> None:
-    """Run SQL against the catalog and print the result. Read-only: the SQL sees the catalog
-    and nothing else (no files read or written, no extensions, no settings)."""
-    from archive.catalog.connection import open_catalog
-
-    con = open_catalog(_existing(data) / "archive.duckdb", read_only=True)
+    """Run SQL against the archive's public tables and print the result. Reads the last
+    published snapshot (or --as-of one), so it never waits for an ingest. Read-only: the SQL
+    sees the archive and nothing else (no files read or written, no extensions, no settings)."""
+    con = _open_lake(data, _parse_snapshot(as_of, "--as-of"))
     try:
         columns, rows = _run_query(con, sql)
     finally:
@@ -447,10 +470,12 @@ def _run_query(con, sql: str) -> tuple[list[str], list[tuple]]:
 
     import duckdb
 
+    from archive.catalog.lake import refuse_file_access
     from archive.errors import QueryFailed, QueryRefused
 
     if re.search(r"\benable_logging\s*\(", sql, re.IGNORECASE):
         raise QueryRefused("enable_logging() could write a log file")
+    refuse_file_access(sql)
     try:
         cursor = con.execute(sql)
         if cursor.description is None:  # a statement without a result, e.g. SET or CHECKPOINT
@@ -542,19 +567,27 @@ def changes(
     replay: str = typer.Option(
         None, "--replay-base", help="pywb collection URL for the report's replay links."
     ),
+    between: tuple[str, str] | None = typer.Option(
+        None,
+        "--between",
+        help="Only changes published after snapshot A up to B "
+        "(snapshot ids or ISO times), read as of B.",
+    ),  # fmt: skip
 ) -> None:
     """Print what changed in the archived stories, with per-language diffs (- red, + green)."""
-    from archive.catalog.connection import open_catalog
     from archive.stories.report import KINDS, recent_changes, write_change_report
 
     unknown = set(kind or []) - set(KINDS)
     if unknown:
         raise typer.BadParameter(f"unknown kind {sorted(unknown)}; choose from {', '.join(KINDS)}")
     moment = _parse_since(since)
-    db_path = _existing(data) / "archive.duckdb"
-    con = open_catalog(db_path, read_only=True)
+    start, end = (_parse_snapshot(v, "--between") for v in between or (None, None))
+    con = _open_lake(data, end)
+    db_path = data / "lake"
     try:
         rows = recent_changes(con, since=moment, site=site, kinds=kind or None)
+        if start is not None:
+            rows = _published_after(con, rows, start)
         if html:
             write_change_report(
                 con, html, since=moment, site=site, kinds=kind or None,
@@ -588,6 +621,100 @@ def changes(
         where.print(f"HTML report: {html.resolve()}")
 
 
+def _published_after(con, rows: list, start) -> list:
+    """*rows* without the changes the archive already held at snapshot (or time) *start*."""
+    import duckdb
+
+    from archive.catalog.lake import LAKE
+
+    if isinstance(start, int):
+        known = con.execute(
+            f"SELECT snapshot_id FROM {LAKE}.snapshots() WHERE snapshot_id = ?", [start]
+        )
+        if known.fetchone() is None:
+            raise NewsarcError(f"no snapshot {start}: `newsarc snapshots` lists them")
+    at = "TIMESTAMP => ?::TIMESTAMPTZ" if not isinstance(start, int) else "VERSION => ?"
+    try:
+        held = set(
+            con.execute(
+                f"SELECT article_id, kind, detected_at FROM {LAKE}.changes AT ({at})", [start]
+            ).fetchall()
+        )
+    except duckdb.InvalidInputException:  # the table did not exist yet at that snapshot
+        held = set()
+    return [r for r in rows if (r.article_id, r.kind, r.detected_at) not in held]
+
+
+@app.command()
+def snapshots(data: Path = DataOption, output: OutputFormat = FormatOption) -> None:
+    """List the archive's snapshots (one per ingest): id, time and what that ingest added. Give
+    an id or a time to `query --as-of` or `changes --between`."""
+    from archive.catalog.lake import snapshots as list_snapshots
+
+    con = _open_lake(data)
+    try:
+        rows = list_snapshots(con)
+    finally:
+        con.close()
+    if output is OutputFormat.json:
+        print(json.dumps(rows, ensure_ascii=False, default=str))
+    elif output is OutputFormat.csv:
+        _print_dict_rows(rows)
+    else:
+        table = Table(title="archive snapshots")
+        for column in ("snapshot", "time (UTC)", "message", "rows added / removed"):
+            table.add_column(column)
+        for row in rows:
+            added = row["added"]
+            counts = ", ".join(
+                f"{name} +{n}" for name, n in sorted(added.get("inserted", {}).items())
+            )
+            removed = sum(added.get("deleted", {}).values())
+            if removed:
+                counts += f" (-{removed} replaced)"
+            moment = f"{row['snapshot_time']:%Y-%m-%d %H:%M:%S}"
+            table.add_row(str(row["snapshot_id"]), moment, row["message"], counts)
+        console.print(table)
+    Console(stderr=True).print(f"{len(rows)} snapshots in {(data / 'lake').resolve()}")
+
+
+@app.command()
+def maintain(
+    data: Path = DataOption,
+    expire_older_than: str = typer.Option(
+        "30d", "--expire-older-than", help="Expire snapshots older than this: 30d, 12h, 2w."
+    ),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Expire old snapshots of the published archive and compact its small files (the latest
+    snapshot is always kept; `--as-of` can no longer reach an expired one)."""
+    import re
+    from dataclasses import asdict
+    from datetime import timedelta
+
+    from archive.catalog.lake import maintain as maintain_lake
+
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", expire_older_than.strip())
+    if not match:
+        raise typer.BadParameter(
+            f"{expire_older_than!r} is not a span like 30d, 12h, 90m or 2w",
+            param_hint="--expire-older-than",
+        )
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[match.group(2)]
+    done = maintain_lake(_existing(data), timedelta(**{unit: int(match.group(1))}))
+    if output is OutputFormat.json:
+        print(json.dumps(asdict(done)))
+    elif output is OutputFormat.csv:
+        _print_dict_rows([asdict(done)])
+    else:
+        console.print(
+            f"expired {done.snapshots_expired} snapshots ({done.snapshots_kept} kept); data "
+            f"files {done.data_files_before} -> {done.data_files_after}; "
+            f"{done.files_deleted} files deleted"
+        )
+    Console(stderr=True).print(f"published archive: {(data / 'lake').resolve()}")
+
+
 @app.command()
 def history(
     story: str = typer.Argument(
@@ -597,11 +724,10 @@ def history(
     output: OutputFormat = FormatOption,
 ) -> None:
     """Show a story's versions and the diffs between consecutive versions."""
-    from archive.catalog.connection import open_catalog
     from archive.stories.report import find_story, recent_changes, story_versions
 
-    db_path = _existing(data) / "archive.duckdb"
-    con = open_catalog(db_path, read_only=True)
+    con = _open_lake(data)
+    db_path = data / "lake"
     try:
         article_id = find_story(con, story)
         if article_id is None:

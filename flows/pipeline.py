@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.catalog.connection import PUBLIC_TABLES, open_catalog
+from archive.catalog.connection import open_catalog
 from archive.catalog.ingest import IngestReport, ingest_warcs
+from archive.catalog.lake import PUBLISHED_TABLES, open_lake_reader, publish
 from archive.errors import BadWarc, NewsarcError
 from archive.stories.captures import extract_pending
 from archive.stories.derive import derive_story_tables
@@ -61,9 +62,12 @@ def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport
     index. Files the catalog does not read (already ingested) are indexed afterwards, and the
     merged index is written even if cataloguing fails, as when indexing came first. A damaged
     file never stops the others: it is quarantined (listed in the report) and not indexed.
+    Last, what changed in the public tables is published to the lake (DATA/lake) as one
+    snapshot: what readers see.
 
-    Idempotent: known and quarantined files are skipped, captures are extracted once, and the
-    derived tables are a function of what the WARCs hold."""
+    Idempotent: known and quarantined files are skipped, captures are extracted once, the
+    derived tables are a function of what the WARCs hold, and an unchanged catalog publishes
+    nothing."""
     warcs = closed_warcs(data_dir)
     con = None
     damaged: set[str] = set()
@@ -77,10 +81,24 @@ def ingest_data_dir(data_dir: Path, db_path: Path | None = None) -> IngestReport
         extracted = extract_pending(con, data_dir / "warcs")
         tables = derive_story_tables(con, data_dir / "warcs")
         log.info("extracted %d story captures; derived %s", extracted, tables)
+        publish(con, data_dir, _ingest_message(report), _ingest_counts(report, extracted))
         return report
     finally:
         if con is not None:
             con.close()
+
+
+def _ingest_message(report: IngestReport) -> str:
+    return f"ingest: {report.files} WARC files, {report.records_added} records"
+
+
+def _ingest_counts(report: IngestReport, extracted: int) -> dict[str, int]:
+    return {
+        "warc_files": report.files,
+        "records": report.records_added,
+        "fetch_errors": report.errors_added,
+        "story_captures": extracted,
+    }
 
 
 def reindex(data_dir: Path) -> IngestReport:
@@ -114,19 +132,26 @@ def _remove_catalog(db_path: Path) -> None:
 
 
 def export_tables(data_dir: Path, out_dir: Path) -> list[Path]:
-    """Write each public table to Parquet (one file per table).
+    """Write each public table to Parquet (one file per table), as of the lake's last snapshot.
 
-    A read-only catalog connection may touch no file but the catalog, so DuckDB hands the rows
+    The lake reader is sealed (it may read the lake and write nothing), so DuckDB hands the rows
     over as Arrow batches and pyarrow writes them: the only files written are the ones named
-    here, each complete before it replaces an older export."""
+    here, each complete before it replaces an older export. One read transaction: the tables
+    are exported as of one snapshot, however many ingests commit meanwhile."""
     import pyarrow.parquet as parquet
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = open_catalog(data_dir / "archive.duckdb", read_only=True)
+    con = open_lake_reader(data_dir)
     written = []
     try:
-        existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        for table in PUBLIC_TABLES:
+        con.execute("BEGIN")
+        existing = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()
+        }
+        for table in PUBLISHED_TABLES:
             if table in existing:
                 target = out_dir / f"{table}.parquet"
                 partial = target.with_name(target.name + ".partial")

@@ -30,15 +30,18 @@ def data(tmp_path_factory) -> Path:
         profiles = sites.write_profiles(data / "profiles")
         run = archive_profiles([profiles["translated"]], data, timeout=300)
     assert not run.failures, run.failures
+    # Readers of the lake's SQLite catalog (WAL mode) create its -wal and -shm files on first read.
+    invoke("query", "SELECT 1", "--data", str(data))
     return data
 
 
 def fingerprint(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under *root*, by relative path."""
+    """SHA-256 of every file under *root*, by relative path; the lake catalog's `-shm` file is
+    SQLite's shared-memory index (every reader updates it, it holds no data) and is left out."""
     return {
         str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not path.name.endswith(".sqlite-shm")
     }
 
 
