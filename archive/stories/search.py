@@ -10,6 +10,7 @@ the sum of its field weights (title 3, summary and TL;DR 2, body 1), BM25F in it
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +22,8 @@ import pyarrow as pa
 import rjieba
 
 from archive.catalog.staging import arrow_view, insert_rows
+
+log = logging.getLogger(__name__)
 
 # The read tables the index lives in (published beside the other public tables).
 SEARCH_TABLES = ("search_documents", "search_postings")
@@ -102,6 +105,7 @@ def update_search_index(con: duckdb.DuckDBPyConnection) -> None:
 def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
     """(Re)write the index rows of these stories from their latest versions."""
     ids = sorted(set(article_ids))
+    log.info("search index: %d stories re-indexed", len(ids))
     for start in range(0, len(ids), _BATCH):
         batch = pa.table({"article_id": pa.array(ids[start : start + _BATCH], pa.string())})
         with arrow_view(con, "search_batch", batch):
