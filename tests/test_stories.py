@@ -6,7 +6,6 @@ from the extractor.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from datetime import timedelta
 
@@ -118,13 +117,13 @@ def test_body_tldr_scores_and_faq_land_in_their_own_columns(crawled):
         assert norm(paragraph["zh"]) in body_zh
     assert [norm(t) for t in version["tldr_en"]] == [norm(t) for t in governance.tldr["en"]]
     assert [norm(t) for t in version["tldr_zh"]] == [norm(t) for t in governance.tldr["zh"]]
-    scores = json.loads(version["scores"])
+    scores = version["scores"]
     assert set(scores) == {"hot", "quality", "impact"}
     assert all(
         abs(scores[k] - v) <= 1
         for k, v in zip(("hot", "quality", "impact"), governance.scores, strict=True)
     )
-    faq = json.loads(version["faq"])
+    faq = version["faq"]
     assert len(faq) == len(governance.faq)
     for noise in ("ago", "Trending", "views", "更新于"):
         assert noise not in body_en + body_zh

@@ -28,8 +28,10 @@ from archive.warc.durable import fsync_path
 log = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.sql")
+VIEWS_PATH = Path(__file__).with_name("views.sql")
+VIEW_COLUMNS_PATH = Path(__file__).with_name("view_columns.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # The story and capture tables analysts read, and `newsarc export` writes to Parquet.
 PUBLIC_TABLES = (
     "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
@@ -67,11 +69,18 @@ def open_catalog(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConne
     if found != SCHEMA_VERSION and _has_tables(con):
         con.close()
         raise CatalogOutdated(db_path, found, SCHEMA_VERSION)
-    con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
+    _apply_schema(con)
+    return con
+
+
+def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The tables (schema.sql), the analysts' views over them (views.sql) with their columns'
+    comments (view_columns.sql), the schema version."""
+    for path in (SCHEMA_PATH, VIEWS_PATH, VIEW_COLUMNS_PATH):
+        con.execute(path.read_text(encoding="utf-8"))
     con.execute(
         "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION]
     )
-    return con
 
 
 def _create_if_missing(db_path: Path) -> None:
@@ -96,11 +105,7 @@ def _create_if_missing(db_path: Path) -> None:
     try:
         con = duckdb.connect(str(fresh), config=_duckdb_config())
         try:
-            con.execute(SCHEMA_PATH.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT OR REPLACE INTO catalog_meta VALUES ('schema_version', ?)",
-                [SCHEMA_VERSION],
-            )
+            _apply_schema(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()

@@ -10,13 +10,14 @@ import difflib
 
 
 def field_paragraphs(value: object) -> list[str]:
-    """A field as the paragraphs (lines) a diff compares: FAQ pairs and tables flattened."""
+    """A field as the paragraphs (lines) a diff compares: FAQ pairs and tables flattened. An
+    FAQ entry's missing language (a NULL in its typed column) is no line."""
     if value is None:
         return []
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in sorted(value.items())]
+        return [f"{k}: {v}" for k, v in sorted(value.items()) if v is not None]
     if isinstance(value, list | tuple):
         return [line for item in value for line in field_paragraphs(item)]
     return [str(value)]

@@ -9,7 +9,6 @@ forbids scripts and every fetch; it needs no external resource and no JavaScript
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +23,6 @@ from archive.warc.records import RENDERED_DOM_URN_PREFIX
 KINDS = ("new", "edited", "claimed_update", "removed", "restored")
 LANGUAGES = {"en": "English", "zh": "中文", "": "Both languages"}
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-JSON_COLUMNS = ("field_hashes", "scores", "faq", "key_data")
 
 CHANGES_SQL = """
 SELECT c.article_id, a.site, a.canonical_url, a.title_en, a.title_zh, c.kind, c.detected_at,
@@ -151,9 +149,6 @@ def _versions(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict:
     found = {}
     for row in cursor.fetchall():
         record = dict(zip(columns, row, strict=True))
-        for name in JSON_COLUMNS:
-            if isinstance(record.get(name), str):
-                record[name] = json.loads(record[name])
         found[record["article_id"], record["version"]] = record
     return found
 

@@ -19,6 +19,16 @@ from archive.stories.diff import version_diff
 
 _LISTS = ("tldr_en", "tldr_zh", "body_en", "body_zh", "tags")
 _TIMES = ("published_at", "updated_at")
+# The structured fields are typed columns (schema.sql), so Parquet exports keep their shape: SQL
+# turning a JSON value into each type, and its empty value. An FAQ entry has the keys of the
+# languages it was found in; from_json gives the others as NULL.
+_FAQ_SHAPE = json.dumps([dict.fromkeys(("question_en", "answer_en", "question_zh", "answer_zh"),
+                                       "VARCHAR")])  # fmt: skip
+_TYPED = {
+    "scores": (lambda v: f"CAST({v} AS MAP(VARCHAR, DOUBLE))", "MAP {}"),
+    "key_data": (lambda v: f"CAST({v} AS VARCHAR[][])", "[]"),
+    "faq": (lambda v: f"from_json({v}, '{_FAQ_SHAPE}')", "[]"),
+}
 
 
 def _value(name: str) -> str:
@@ -28,10 +38,9 @@ def _value(name: str) -> str:
         return f"coalesce(CAST({column} AS VARCHAR[]), [])"
     if name in _TIMES:
         return f"CAST(json_extract_string({column}, '$') AS TIMESTAMPTZ)"
-    if name == "scores":
-        return f"coalesce(CAST({column} AS JSON), '{{}}')"
-    if name in ("faq", "key_data"):
-        return f"coalesce(CAST({column} AS JSON), '[]')"
+    if name in _TYPED:
+        typed, empty = _TYPED[name]
+        return f"coalesce({typed(column)}, {empty})"
     return f"json_extract_string({column}, '$')"
 
 
@@ -86,7 +95,7 @@ def stage_version_rows(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE version_rows AS
         SELECT nv.article_id, nv.version, nv.captured_at, nv.content_hash,
-               to_json({{{hashes}}}) AS field_hashes,
+               {{{hashes}}} AS field_hashes,
                {_value("title_en")} AS title_en, {_value("title_zh")} AS title_zh,
                {_value("summary_en")} AS summary_en, {_value("summary_zh")} AS summary_zh,
                {_value("body_en")} AS body_en, {_value("body_zh")} AS body_zh,
@@ -150,7 +159,4 @@ def edit_diffs(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def _record(packed: str | None) -> dict:
-    record = json.loads(packed) if packed else {}
-    if isinstance(record.get("faq"), str):
-        record["faq"] = json.loads(record["faq"])
-    return record
+    return json.loads(packed) if packed else {}
