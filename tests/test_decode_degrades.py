@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gzip
 from datetime import UTC, datetime
-from pathlib import Path
 
 from archive.stories.extract import extract
 from archive.stories.extract.decode import decode_html
+from tests.golden import GOLDEN
 
-ZH_PAGES = Path(__file__).parent / "fixtures" / "extract" / "zh"
+ZH_PAGES = GOLDEN / "zh-news-gne"
 CAPTURED = datetime(2020, 1, 1, tzinfo=UTC)
 UTF8 = {"Content-Type": "text/html; charset=utf-8"}
 STORY = (

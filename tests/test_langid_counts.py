@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import lxml.html
 import numpy as np
@@ -17,8 +16,7 @@ import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
 from archive.stories.extract import extract, langid_model
-
-PAGES = Path(__file__).parent / "fixtures" / "extract" / "zh"
+from tests.golden import ZH_SAMPLE
 
 SHORT = ["", "a", "ab", "abc", "abcd", "é", "é!", "中", "中a", "😀", " ", "."]
 MIXED = [
@@ -54,7 +52,7 @@ RAW_BYTES = [
 def page_texts() -> list[str]:
     """Every line of the fixture pages' text (scripts and menus too) and their paragraphs."""
     texts = []
-    for page in sorted(PAGES.glob("*.html.gz")):
+    for page in ZH_SAMPLE:
         raw = gzip.open(page).read()
         tree = lxml.html.fromstring(raw.decode("utf-8", "replace"))
         texts += [line.strip() for line in tree.text_content().splitlines() if line.strip()]
