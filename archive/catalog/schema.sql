@@ -210,17 +210,25 @@ CREATE TABLE IF NOT EXISTS article_versions (
     PRIMARY KEY (article_id, version)
 );
 COMMENT ON TABLE article_versions IS 'A story''s content history: a new version only when normalised content changes (never for relative times, view counts, scores or whitespace).';
+COMMENT ON COLUMN article_versions.article_id IS 'The story (articles.article_id).';
 COMMENT ON COLUMN article_versions.version IS '1 for the first capture, +1 at each content change.';
 COMMENT ON COLUMN article_versions.captured_at IS 'WARC-Date of the capture that first showed this version.';
 COMMENT ON COLUMN article_versions.content_hash IS 'Hash of the normalised content fields (titles, summaries, TL;DR, body, FAQ, tags; archive/stories/content.py).';
-COMMENT ON COLUMN article_versions.field_hashes IS 'One hash per content field, to tell which fields changed between versions.';
+COMMENT ON COLUMN article_versions.field_hashes IS 'One hash per content field (a STRUCT: title_en, ..., faq, tags), to tell which fields changed between versions.';
+COMMENT ON COLUMN article_versions.title_en IS 'English headline of this version.';
+COMMENT ON COLUMN article_versions.title_zh IS 'Chinese headline of this version.';
 COMMENT ON COLUMN article_versions.summary_en IS 'Dek / standfirst / description in English.';
+COMMENT ON COLUMN article_versions.summary_zh IS 'Dek / standfirst / description in Chinese.';
 COMMENT ON COLUMN article_versions.body_en IS 'English body paragraphs, in page order, page furniture removed.';
 COMMENT ON COLUMN article_versions.body_zh IS 'Chinese body paragraphs, in page order.';
 COMMENT ON COLUMN article_versions.tldr_en IS 'TL;DR bullets in English, when the page has them.';
-COMMENT ON COLUMN article_versions.scores IS 'Site scores at that capture, e.g. {"hot": 80, "quality": 75, "impact": 70}: a time series, not content.';
-COMMENT ON COLUMN article_versions.faq IS 'FAQ pairs: [{question_en, answer_en, question_zh, answer_zh}].';
-COMMENT ON COLUMN article_versions.key_data IS 'Key-data table rows as lists of cells.';
+COMMENT ON COLUMN article_versions.tldr_zh IS 'TL;DR bullets in Chinese, when the page has them.';
+COMMENT ON COLUMN article_versions.tags IS 'Tags / topics the page gives, in page order.';
+COMMENT ON COLUMN article_versions.scores IS 'Site scores and counts at that capture, a MAP from name to number, e.g. {hot=80.0, quality=75.0, views=1234.0}: a time series, not content (scores[''hot'']).';
+COMMENT ON COLUMN article_versions.faq IS 'FAQ entries, a LIST of STRUCT(question_en, answer_en, question_zh, answer_zh); a language the page does not give is NULL.';
+COMMENT ON COLUMN article_versions.key_data IS 'Key-data table rows, a LIST of rows each a LIST of cell texts (header rows left out).';
+COMMENT ON COLUMN article_versions.author IS 'Byline, when the page names one.';
+COMMENT ON COLUMN article_versions.published_at IS 'Publication time the page stated at this capture, UTC.';
 COMMENT ON COLUMN article_versions.claimed_updated_at IS 'The update time the page claimed at this capture (UTC).';
 COMMENT ON COLUMN article_versions.capture_id IS 'WARC-Record-ID of the capture (captures.record_id) this version was read from.';
 
@@ -233,7 +241,11 @@ CREATE TABLE IF NOT EXISTS paragraph_pairs (
     PRIMARY KEY (article_id, version, position)
 );
 COMMENT ON TABLE paragraph_pairs IS 'Aligned English/Chinese paragraphs of each version (interleaved pages, or EN and ZH pages of one story).';
+COMMENT ON COLUMN paragraph_pairs.article_id IS 'The story (articles.article_id).';
+COMMENT ON COLUMN paragraph_pairs.version IS 'The version the pair belongs to (article_versions.version).';
 COMMENT ON COLUMN paragraph_pairs.position IS '1-based position of the pair in the story.';
+COMMENT ON COLUMN paragraph_pairs.text_en IS 'The English paragraph (only paragraphs with a plausible translation are paired).';
+COMMENT ON COLUMN paragraph_pairs.text_zh IS 'The Chinese paragraph aligned with text_en.';
 
 CREATE TABLE IF NOT EXISTS article_urls (
     url        VARCHAR PRIMARY KEY,
@@ -241,6 +253,8 @@ CREATE TABLE IF NOT EXISTS article_urls (
     reason     VARCHAR NOT NULL
 );
 COMMENT ON TABLE article_urls IS 'Every URL seen for a story and why it belongs to it. Links join URLs of one site (registrable domain); across sites only redirects and hreflang links both pages declare do, and other cross-site links make a copy (near_duplicates).';
+COMMENT ON COLUMN article_urls.url IS 'A URL seen for the story, as captured or linked (not normalised).';
+COMMENT ON COLUMN article_urls.article_id IS 'The story it belongs to (articles.article_id).';
 COMMENT ON COLUMN article_urls.reason IS 'canonical (the story''s own URL), tracking (utm/fragment/slash variant), amp, mobile, hreflang (other-language page), redirect, same_content (identical content on the same site, no link).';
 
 CREATE TABLE IF NOT EXISTS article_captures (
@@ -251,6 +265,10 @@ CREATE TABLE IF NOT EXISTS article_captures (
     status      INTEGER NOT NULL
 );
 COMMENT ON TABLE article_captures IS 'Every capture of a story''s URLs (full responses, revisits, rendered DOMs, 404/410s): when the story was seen.';
+COMMENT ON COLUMN article_captures.article_id IS 'The story (articles.article_id).';
+COMMENT ON COLUMN article_captures.capture_id IS 'WARC-Record-ID of the capture (captures.record_id).';
+COMMENT ON COLUMN article_captures.url IS 'The story URL captured.';
+COMMENT ON COLUMN article_captures.captured_at IS 'WARC-Date of the capture (UTC).';
 COMMENT ON COLUMN article_captures.status IS '200 when the story was there (revisits included), 404/410 when it was gone.';
 
 CREATE TABLE IF NOT EXISTS near_duplicates (
@@ -279,8 +297,11 @@ CREATE TABLE IF NOT EXISTS changes (
     capture_id   VARCHAR NOT NULL
 );
 COMMENT ON TABLE changes IS 'What changed in each story and when: one row per event, derived from its captures in time order.';
+COMMENT ON COLUMN changes.article_id IS 'The story that changed (articles.article_id).';
 COMMENT ON COLUMN changes.detected_at IS 'WARC-Date of the capture that showed the change (not the ingest time).';
 COMMENT ON COLUMN changes.kind IS 'new (first capture), edited (content changed), claimed_update (the page claims an update, content unchanged), removed (404/410), restored (back after removal).';
+COMMENT ON COLUMN changes.from_version IS 'Version before the change (article_versions.version); NULL for new. Equal to to_version for claimed_update and restored (the content did not change).';
+COMMENT ON COLUMN changes.to_version IS 'Version after the change; NULL for removed.';
 COMMENT ON COLUMN changes.fields IS 'Changed content fields, per language: title_en, body_zh, tldr_en, faq, tags, ...';
 COMMENT ON COLUMN changes.claimed IS 'For edited: true if the page claimed the update (Updated marker or dateModified moved), false for a silent edit.';
 COMMENT ON COLUMN changes.diff IS 'Paragraph-level diff of the changed fields, each block headed [field].';

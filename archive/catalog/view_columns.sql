@@ -29,8 +29,8 @@ COMMENT ON COLUMN changes_with_titles.title_en IS 'The story''s English title no
 COMMENT ON COLUMN changes_with_titles.title_zh IS 'The story''s Chinese title now (its latest version).';
 COMMENT ON COLUMN changes_with_titles.kind IS 'new, edited, claimed_update, removed or restored (see changes.kind).';
 COMMENT ON COLUMN changes_with_titles.detected_at IS 'WARC-Date of the capture that showed the change (not the ingest time).';
-COMMENT ON COLUMN changes_with_titles.from_version IS 'Version before the change (NULL for new, removed and restored).';
-COMMENT ON COLUMN changes_with_titles.to_version IS 'Version after the change (article_versions.version).';
+COMMENT ON COLUMN changes_with_titles.from_version IS 'Version before the change; NULL for new (see changes.from_version).';
+COMMENT ON COLUMN changes_with_titles.to_version IS 'Version after the change (article_versions.version); NULL for removed.';
 COMMENT ON COLUMN changes_with_titles.fields IS 'Changed content fields, per language: title_en, body_zh, tldr_en, faq, tags, ... (a list; empty unless edited).';
 COMMENT ON COLUMN changes_with_titles.claimed IS 'For edited: true if the page claimed the update, false for a silent edit.';
 COMMENT ON COLUMN changes_with_titles.diff IS 'Paragraph-level diff of the changed fields, each block headed [field].';
