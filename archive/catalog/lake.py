@@ -385,8 +385,8 @@ class Maintenance:
 
 
 def maintain(data_dir: Path, expire_older_than: timedelta) -> Maintenance:
-    """Expire snapshots older than *expire_older_than* (the latest is always kept), move rows
-    DuckLake inlined in its catalog into Parquet, merge small adjacent files, and delete the files
+    """Move rows DuckLake inlined in its catalog into Parquet, merge small adjacent files, expire
+    snapshots older than *expire_older_than* (the latest is always kept), and delete the files
     nothing references any more that have waited `CLEANUP_GRACE`.
 
     Idempotent: a second run finds nothing to expire, merge or delete. It is a writer like an
@@ -402,9 +402,10 @@ def maintain(data_dir: Path, expire_older_than: timedelta) -> Maintenance:
         files_before = _data_file_count(con)
         cutoff = datetime.now(UTC) - expire_older_than
         grace = datetime.now(UTC) - CLEANUP_GRACE
-        con.execute(f"CALL ducklake_expire_snapshots('{LAKE}', older_than => ?)", [cutoff])
+        # compaction first: its own snapshots are then as old as any, and expire with them
         con.execute(f"CALL ducklake_flush_inlined_data('{LAKE}')")
         con.execute(f"CALL ducklake_merge_adjacent_files('{LAKE}')")
+        con.execute(f"CALL ducklake_expire_snapshots('{LAKE}', older_than => ?)", [cutoff])
         deleted = len(
             con.execute(
                 f"CALL ducklake_cleanup_old_files('{LAKE}', older_than => ?)", [grace]
