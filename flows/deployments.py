@@ -2,8 +2,9 @@
 
 One `crawl-site/<profile name>` deployment per profile, on the profile's `[schedule]` if it has
 one (manual runs only otherwise), plus unscheduled `archive-all/all-sites`,
-`verify-archive/archive`, `reindex/archive` and `export/archive` for runs from the UI or
-`prefect deployment run`. `prefect.yaml` declares the same flows for a work pool.
+`verify-archive/archive`, `reindex/archive`, `export/archive` and `maintain-archive/archive`
+for runs from the UI or `prefect deployment run`. `prefect.yaml` declares the same flows for a
+work pool.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from flows.prefect_flows import (  # noqa: E402
     archive_all,
     crawl_site,
     export_flow,
+    maintain_archive,
     reindex_flow,
     verify_archive,
 )
@@ -68,7 +70,7 @@ def site_deployments(profiles: list[Path], data: Path) -> list[RunnerDeployment]
             **common,
         )
     )
-    for archive_flow in (verify_archive, reindex_flow, export_flow):
+    for archive_flow in (verify_archive, reindex_flow, export_flow, maintain_archive):
         parameters = {"data": str(data)}
         if archive_flow is export_flow:
             parameters["out"] = str(data / "export")

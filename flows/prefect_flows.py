@@ -397,6 +397,21 @@ def export_flow(data: Path = Path("data"), out: Path = Path("export")) -> list[s
     return [str(p) for p in written]
 
 
+@flow(name="maintain-archive")
+def maintain_archive(data: Path = Path("data"), expire_older_than_days: int = 30) -> dict[str, int]:
+    """Expire the published archive's snapshots older than this many days and compact its small
+    files (`archive.catalog.lake.maintain`); idempotent, readers are never disturbed."""
+    from dataclasses import asdict
+    from datetime import timedelta
+
+    from archive.catalog.lake import maintain
+
+    with _CATALOG_LOCK:  # a lake writer like an ingest: never at the same time in this process
+        done = maintain(data, timedelta(days=expire_older_than_days))
+    get_run_logger().info("maintained the lake: %s", done)
+    return asdict(done)
+
+
 # -- names ------------------------------------------------------------------------------------
 
 

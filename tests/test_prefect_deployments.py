@@ -41,6 +41,7 @@ def test_each_profile_becomes_a_crawl_deployment_on_its_own_schedule(tmp_path):
     assert set(deployments) == {
         "crawl-site/hourly-site", "crawl-site/often-site", "crawl-site/manual-site",
         "archive-all/all-sites", "verify-archive/archive", "reindex/archive", "export/archive",
+        "maintain-archive/archive",
     }  # fmt: skip
     [cron] = deployments["crawl-site/hourly-site"].schedules
     assert (cron.schedule.cron, cron.schedule.timezone) == ("17 * * * *", "Asia/Shanghai")

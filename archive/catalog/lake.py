@@ -20,7 +20,12 @@ from pathlib import Path
 
 import duckdb
 
-from archive.catalog.connection import _READ_ONLY_CONFIG, PUBLIC_TABLES, _duckdb_config
+from archive.catalog.connection import (
+    _READ_ONLY_CONFIG,
+    PUBLIC_TABLES,
+    _duckdb_config,
+    open_catalog,
+)
 from archive.errors import NewsarcError, QueryRefused
 
 log = logging.getLogger(__name__)
@@ -299,6 +304,8 @@ def open_lake_reader(
     (`refuse_file_writes`)."""
     catalog = catalog_path(data_dir)
     if not catalog.is_file():
+        # no lake yet: the private catalog's own error if it has one (missing, unreadable)
+        open_catalog(Path(data_dir) / "archive.duckdb", read_only=True).close()
         raise LakeMissing(data_dir)
     config = _duckdb_config() | {
         k: v for k, v in _READ_ONLY_CONFIG.items() if k != "enable_external_access"
