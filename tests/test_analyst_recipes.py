@@ -125,3 +125,18 @@ def test_the_parquet_export_keeps_the_typed_columns(data, tmp_path):
     assert any(dict(r["scores"]).get("hot") for r in rows)
     assert any(r["faq"] and r["faq"][0]["question_en"] for r in rows)
     assert any(r["key_data"] and isinstance(r["key_data"][0], list) for r in rows)
+
+
+def test_latest_versions_is_each_story_once_at_its_last_version(data):
+    [(stories, rows, at_last)] = newsarc_query_rows(
+        data,
+        "SELECT (SELECT count(*) FROM articles), count(*),"
+        " count(*) FILTER (WHERE version = (SELECT max(version) FROM article_versions v"
+        "                                   WHERE v.article_id = l.article_id))"
+        " FROM latest_versions l",
+    )
+    assert stories == rows == at_last > 0
+
+
+def newsarc_query_rows(data: Path, sql: str) -> list[tuple]:
+    return [tuple(row.values()) for row in newsarc_query(data, sql)]

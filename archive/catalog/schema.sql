@@ -1,4 +1,4 @@
--- newsarc catalog schema (DuckDB). Applied by archive/catalog/ingest.py:open_catalog on every writable open,
+-- newsarc catalog schema (DuckDB). Applied by archive/catalog/connection.py:open_catalog on every writable open,
 -- so every statement must be idempotent. The WARC files are the archive; these tables are an index of
 -- them and can always be rebuilt by re-ingesting data/warcs/*.warc.gz.
 
@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS catalog_meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
-COMMENT ON TABLE catalog_meta IS 'Internal: schema_version of this catalog (archive/catalog/ingest.py SCHEMA_VERSION); an older catalog is rebuilt with newsarc reindex.';
+COMMENT ON TABLE catalog_meta IS 'Internal: schema_version of this catalog (archive/catalog/connection.py SCHEMA_VERSION); an older catalog is rebuilt with newsarc reindex.';
 
 -- A story's id: the first 16 hex digits of sha1 of its story key (its normalised canonical URL).
 CREATE OR REPLACE MACRO article_id(story_key) AS substr(sha1(story_key), 1, 16);
