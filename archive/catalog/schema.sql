@@ -454,3 +454,9 @@ COMMENT ON COLUMN search_postings.term IS 'An index term: a lowercase English wo
 COMMENT ON COLUMN search_postings.article_id IS 'The story (search_documents.article_id).';
 COMMENT ON COLUMN search_postings.lang IS 'The document''s language (search_documents.lang).';
 COMMENT ON COLUMN search_postings.tf IS 'Weighted term frequency: occurrences in the title x3, in summary and TL;DR x2, in the body x1.';
+
+CREATE TABLE IF NOT EXISTS search_tail (
+    postings BIGINT NOT NULL
+);
+COMMENT ON TABLE search_tail IS 'Internal: how many search_postings rows were appended since the index was last sorted by term (archive/stories/search.py sorts it again when they pass 10% of the index).';
+COMMENT ON COLUMN search_tail.postings IS 'Postings appended after the last sort (one row at most; none = 0).';
