@@ -142,8 +142,8 @@ STEPS: tuple[Step, ...] = (
          changes=("near_duplicates", "story_bands")),
     Step(mark_derived, reads=("new_files", "scope"), changes=("derived_warcs",)),
     # 6. search
-    Step(update_search_index, reads=("replaced", "new_versions"),
-         changes=("search_documents", "search_postings")),
+    Step(update_search_index, reads=("replaced", "new_versions"), scratch=("search_sorted",),
+         changes=("search_documents", "search_postings", "search_tail")),
 )  # fmt: skip
 
 

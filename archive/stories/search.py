@@ -80,32 +80,66 @@ def documents(row: dict) -> Iterator[Document]:
             yield Document(row["article_id"], lang, row["version"], row["captured_at"], weights)
 
 
+# Rows found by their ids first (one narrow column scanned), then read whole by rowid: a
+# snippet's lookup reads ten rows, not every version's body.
 _LATEST_VERSIONS = """
     SELECT article_id, version, captured_at, title_en, title_zh, summary_en, summary_zh,
            tldr_en, tldr_zh, body_en, body_zh
-    FROM article_versions WHERE article_id IN (SELECT article_id FROM search_batch)
+    FROM article_versions
+    WHERE rowid IN (
+        SELECT rowid FROM article_versions
+        WHERE article_id IN (SELECT article_id FROM search_batch)
+    )
     QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY version DESC) = 1
 """
+# The postings are kept sorted by term, so a query reads only the row groups of its terms
+# (DuckDB skips the others by their min/max). New postings go to the end; once that unsorted
+# tail passes this share of the index, the whole index is sorted again.
+UNSORTED_SHARE = 0.1
 
 
 def update_search_index(con: duckdb.DuckDBPyConnection) -> None:
     """Re-index the stories whose latest version this derivation made or replaced; the others
-    keep their rows, so the cost follows the new versions (a reindex: every story).
+    keep their rows, so the cost follows the new versions (a reindex: every story). The sort
+    that keeps queries fast is redone when the unsorted tail has grown past `UNSORTED_SHARE`.
 
-    Reads: replaced, new_versions; article_versions. Writes: search_documents, search_postings."""
+    Reads: replaced, new_versions; article_versions, search_tail.
+    Writes: search_documents, search_postings, search_tail."""
     touched = [
         article_id
         for (article_id,) in con.execute(
             "SELECT article_id FROM replaced UNION SELECT article_id FROM new_versions"
         ).fetchall()
     ]
-    index_stories(con, touched)
+    appended = index_stories(con, touched)
+    if not appended:
+        return
+    tail = con.execute("SELECT coalesce(sum(postings), 0) FROM search_tail").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
+    con.execute("DELETE FROM search_tail")
+    if tail + appended > UNSORTED_SHARE * total:
+        sort_postings(con)
+    else:
+        con.execute("INSERT INTO search_tail VALUES (?)", [tail + appended])
 
 
-def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
-    """(Re)write the index rows of these stories from their latest versions."""
+def sort_postings(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite `search_postings` in term order (the table's rows are unchanged)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE search_sorted AS "
+        "SELECT * FROM search_postings ORDER BY term, lang, article_id"
+    )
+    con.execute("DELETE FROM search_postings")
+    con.execute("INSERT INTO search_postings SELECT * FROM search_sorted")
+    con.execute("DROP TABLE search_sorted")
+
+
+def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> int:
+    """(Re)write the index rows of these stories from their latest versions; returns how many
+    postings were written."""
     ids = sorted(set(article_ids))
     log.info("search index: %d stories re-indexed", len(ids))
+    written = 0
     for start in range(0, len(ids), _BATCH):
         batch = pa.table({"article_id": pa.array(ids[start : start + _BATCH], pa.string())})
         with arrow_view(con, "search_batch", batch):
@@ -117,10 +151,11 @@ def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
             cursor = con.execute(_LATEST_VERSIONS)
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-        _write(con, [doc for row in rows for doc in documents(row)])
+        written += _write(con, [doc for row in rows for doc in documents(row)])
+    return written
 
 
-def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
+def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> int:
     insert_rows(
         con,
         "search_documents",
@@ -136,7 +171,7 @@ def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
     )
     terms, ids, langs, weights = [], [], [], []
     for d in docs:
-        for term, weight in d.weights.items():
+        for term, weight in sorted(d.weights.items()):
             terms.append(term)
             ids.append(d.article_id)
             langs.append(d.lang)
@@ -144,15 +179,7 @@ def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> None:
     postings = pa.table(
         {"term": terms, "article_id": ids, "lang": langs, "tf": pa.array(weights, pa.float64())}
     )
-    insert_rows(con, "search_postings", postings)
-
-
-def rebuild_search_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Index every story from scratch (what a reindex gives; for a catalog made before search)."""
-    con.execute("DELETE FROM search_postings")
-    con.execute("DELETE FROM search_documents")
-    ids = [a for (a,) in con.execute("SELECT DISTINCT article_id FROM article_versions").fetchall()]
-    index_stories(con, ids)
+    return insert_rows(con, "search_postings", postings.sort_by([("term", "ascending")]))
 
 
 @dataclass(frozen=True)
@@ -215,17 +242,21 @@ best AS (
     SELECT article_id, max(score) AS score, arg_max(lang, score) AS lang,
            arg_max(matched, score) AS matched, arg_max(captured_at, score) AS captured_at
     FROM scored GROUP BY article_id
+),
+ranked AS (
+    SELECT * FROM best b
+    WHERE ($since IS NULL OR b.captured_at >= $since)
+      AND ($site IS NULL OR b.article_id IN (SELECT article_id FROM articles WHERE site = $site))
+      AND ($kind IS NULL OR b.article_id IN (
+            SELECT article_id FROM changes
+            WHERE kind = $kind AND ($since IS NULL OR detected_at >= $since)))
+    ORDER BY b.score DESC, b.article_id
+    LIMIT $limit
 )
-SELECT b.article_id, b.score, b.lang, a.title_en, a.title_zh, a.canonical_url, a.site,
-       b.captured_at, b.matched
-FROM best b JOIN articles a USING (article_id)
-WHERE ($site IS NULL OR a.site = $site)
-  AND ($since IS NULL OR b.captured_at >= $since)
-  AND ($kind IS NULL OR EXISTS (
-        SELECT 1 FROM changes c WHERE c.article_id = b.article_id AND c.kind = $kind
-          AND ($since IS NULL OR c.detected_at >= $since)))
-ORDER BY b.score DESC, b.article_id
-LIMIT $limit
+SELECT r.article_id, r.score, r.lang, a.title_en, a.title_zh, a.canonical_url, a.site,
+       r.captured_at, r.matched
+FROM ranked r JOIN articles a USING (article_id)
+ORDER BY r.score DESC, r.article_id
 """
 
 
