@@ -431,6 +431,7 @@ COMMENT ON TABLE story_bands IS 'Internal: LSH band keys of each signature; stor
 
 CREATE TABLE IF NOT EXISTS search_documents (
     article_id  VARCHAR NOT NULL,
+    article_key UBIGINT NOT NULL,
     lang        VARCHAR NOT NULL,
     version     INTEGER NOT NULL,
     captured_at TIMESTAMPTZ NOT NULL,
@@ -438,20 +439,21 @@ CREATE TABLE IF NOT EXISTS search_documents (
 );
 COMMENT ON TABLE search_documents IS 'One search document per story and language it has text in: the story''s latest version (titles, summaries, TL;DR, body).';
 COMMENT ON COLUMN search_documents.article_id IS 'The story (articles.article_id).';
+COMMENT ON COLUMN search_documents.article_key IS 'article_id read as the 64-bit number its 16 hex digits spell (printf(''%016x'', article_key) = article_id): what the index joins and deletes on, an integer being far faster to scan than text.';
 COMMENT ON COLUMN search_documents.lang IS 'en or zh: which language''s fields the document holds.';
 COMMENT ON COLUMN search_documents.version IS 'The version indexed: the story''s latest (article_versions.version).';
 COMMENT ON COLUMN search_documents.captured_at IS 'When that version was first captured (article_versions.captured_at); `newsarc search --since` filters on it.';
 COMMENT ON COLUMN search_documents.length IS 'Weighted length: the sum of search_postings.tf over the document (each term occurrence weighs 3 in a title, 2 in a summary or TL;DR, 1 in the body); BM25 normalises by it.';
 
 CREATE TABLE IF NOT EXISTS search_postings (
-    term       VARCHAR NOT NULL,
-    article_id VARCHAR NOT NULL,
-    lang       VARCHAR NOT NULL,
-    tf         DOUBLE NOT NULL
+    term        VARCHAR NOT NULL,
+    article_key UBIGINT NOT NULL,
+    lang        VARCHAR NOT NULL,
+    tf          DOUBLE NOT NULL
 );
-COMMENT ON TABLE search_postings IS 'The inverted index: one row per term of each search document. Chinese is segmented into words by rjieba (search mode: the words inside longer words too), then every text is cut into lowercase letter/digit runs; queries are tokenised the same way.';
+COMMENT ON TABLE search_postings IS 'The inverted index: one row per term of each search document, sorted by term (but for the postings counted in search_tail). Chinese is segmented into words by rjieba (search mode: the words inside longer words too), then every text is cut into lowercase letter/digit runs; queries are tokenised the same way.';
 COMMENT ON COLUMN search_postings.term IS 'An index term: a lowercase English word or number, or a Chinese word.';
-COMMENT ON COLUMN search_postings.article_id IS 'The story (search_documents.article_id).';
+COMMENT ON COLUMN search_postings.article_key IS 'The story (search_documents.article_key; printf(''%016x'', article_key) = articles.article_id).';
 COMMENT ON COLUMN search_postings.lang IS 'The document''s language (search_documents.lang).';
 COMMENT ON COLUMN search_postings.tf IS 'Weighted term frequency: occurrences in the title x3, in summary and TL;DR x2, in the body x1.';
 

@@ -43,6 +43,12 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def article_key(article_id: str) -> int:
+    """A story's id as the 64-bit number its 16 hex digits spell: what the index joins on
+    (an integer column scans and joins many times faster than text)."""
+    return int(article_id, 16)
+
+
 def query_terms(query: str) -> list[str]:
     """The distinct terms of a query, in the order typed."""
     return list(dict.fromkeys(tokens(query)))
@@ -127,7 +133,7 @@ def sort_postings(con: duckdb.DuckDBPyConnection) -> None:
     """Rewrite `search_postings` in term order (the table's rows are unchanged)."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE search_sorted AS "
-        "SELECT * FROM search_postings ORDER BY term, lang, article_id"
+        "SELECT * FROM search_postings ORDER BY term, lang, article_key"
     )
     con.execute("DELETE FROM search_postings")
     con.execute("INSERT INTO search_postings SELECT * FROM search_sorted")
@@ -141,12 +147,19 @@ def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
     log.info("search index: %d stories re-indexed", len(ids))
     written = 0
     for start in range(0, len(ids), _BATCH):
-        batch = pa.table({"article_id": pa.array(ids[start : start + _BATCH], pa.string())})
+        chunk = ids[start : start + _BATCH]
+        batch = pa.table(
+            {
+                "article_id": pa.array(chunk, pa.string()),
+                "article_key": pa.array([article_key(a) for a in chunk], pa.uint64()),
+            }
+        )
         with arrow_view(con, "search_batch", batch):
             for table in SEARCH_TABLES:
                 # table names are this module's constants
                 con.execute(
-                    f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM search_batch)"
+                    f"DELETE FROM {table} "
+                    "WHERE article_key IN (SELECT article_key FROM search_batch)"
                 )
             cursor = con.execute(_LATEST_VERSIONS)
             columns = [d[0] for d in cursor.description]
@@ -162,6 +175,7 @@ def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> int:
         pa.table(
             {
                 "article_id": [d.article_id for d in docs],
+                "article_key": pa.array([article_key(d.article_id) for d in docs], pa.uint64()),
                 "lang": [d.lang for d in docs],
                 "version": pa.array([d.version for d in docs], pa.int32()),
                 "captured_at": pa.array([d.captured_at for d in docs], pa.timestamp("us", "UTC")),
@@ -173,11 +187,16 @@ def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> int:
     for d in docs:
         for term, weight in sorted(d.weights.items()):
             terms.append(term)
-            ids.append(d.article_id)
+            ids.append(article_key(d.article_id))
             langs.append(d.lang)
             weights.append(weight)
     postings = pa.table(
-        {"term": terms, "article_id": ids, "lang": langs, "tf": pa.array(weights, pa.float64())}
+        {
+            "term": terms,
+            "article_key": pa.array(ids, pa.uint64()),
+            "lang": langs,
+            "tf": pa.array(weights, pa.float64()),
+        }
     )
     return insert_rows(con, "search_postings", postings.sort_by([("term", "ascending")]))
 
@@ -223,20 +242,20 @@ stats AS (
     SELECT lang, count(*) AS n, avg(length) AS avgdl FROM search_documents GROUP BY lang
 ),
 hits AS (
-    SELECT p.term, p.article_id, p.lang, p.tf FROM search_postings p
+    SELECT p.term, p.article_key, p.lang, p.tf FROM search_postings p
     WHERE p.term IN (SELECT term FROM q) AND ($lang IS NULL OR p.lang = $lang)
 ),
 df AS (SELECT term, lang, count(*) AS df FROM hits GROUP BY term, lang),
 scored AS (
-    SELECT h.article_id, h.lang,
+    SELECT d.article_id, h.lang,
            sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
                * h.tf * ($k1 + 1) / (h.tf + $k1 * (1 - $b + $b * d.length / s.avgdl))) AS score,
            list(h.term ORDER BY h.term) AS matched, any_value(d.captured_at) AS captured_at
     FROM hits h
     JOIN df USING (term, lang)
     JOIN stats s USING (lang)
-    JOIN search_documents d USING (article_id, lang)
-    GROUP BY h.article_id, h.lang
+    JOIN search_documents d USING (article_key, lang)
+    GROUP BY d.article_id, h.lang
 ),
 best AS (
     SELECT article_id, max(score) AS score, arg_max(lang, score) AS lang,
