@@ -797,7 +797,6 @@ def search(
     BM25; Chinese is segmented into words, so "OpenAI 发布" finds stories in either language."""
     from rich.text import Text
 
-    from archive.catalog.connection import open_catalog
     from archive.stories.report import KINDS
     from archive.stories.search import LANGS
     from archive.stories.search import search as search_stories
@@ -806,8 +805,7 @@ def search(
         raise typer.BadParameter(f"choose from {', '.join(LANGS)}", param_hint="--lang")
     if kind is not None and kind not in KINDS:
         raise typer.BadParameter(f"choose from {', '.join(KINDS)}", param_hint="--kind")
-    db_path = _existing(data) / "archive.duckdb"
-    con = open_catalog(db_path, read_only=True)
+    con = _open_lake(data)
     try:
         hits = search_stories(
             con, query_text, lang=lang, site=site, since=_parse_since(since), kind=kind, limit=limit
@@ -833,7 +831,7 @@ def search(
                 snippet.stylize("bold yellow", start, end)
             table.add_row(str(number), title, snippet)
         console.print(table)
-    Console(stderr=True).print(f"{len(hits)} stories from {db_path.resolve()}")
+    Console(stderr=True).print(f"{len(hits)} stories from {(data / 'lake').resolve()}")
 
 
 if __name__ == "__main__":

@@ -31,12 +31,14 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 VIEWS_PATH = Path(__file__).with_name("views.sql")
 VIEW_COLUMNS_PATH = Path(__file__).with_name("view_columns.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # The story and capture tables analysts read, and `newsarc export` writes to Parquet.
 PUBLIC_TABLES = (
     "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",
     "article_captures", "near_duplicates", "changes", "fetch_errors",
 )  # fmt: skip
+# The search index (archive/stories/search.py) analysts' `newsarc search` reads beside them.
+SEARCH_TABLES = ("search_documents", "search_postings")
 THREADS_VARIABLE = "NEWSARC_DUCKDB_THREADS"
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 

@@ -23,6 +23,7 @@ import duckdb
 from archive.catalog.connection import (
     _READ_ONLY_CONFIG,
     PUBLIC_TABLES,
+    SEARCH_TABLES,
     _duckdb_config,
     open_catalog,
 )
@@ -30,8 +31,8 @@ from archive.errors import NewsarcError, QueryRefused
 
 log = logging.getLogger(__name__)
 
-# What analysts see: the public tables, plus tables other parts register (search adds its own).
-PUBLISHED_TABLES: tuple[str, ...] = PUBLIC_TABLES
+# What analysts see: the public tables and the search index.
+PUBLISHED_TABLES: tuple[str, ...] = PUBLIC_TABLES + SEARCH_TABLES
 # Views over the published tables, maintained with the schema; applied to the lake when present.
 VIEWS_PATH = Path(__file__).with_name("views.sql")
 LAKE = "lake"  # the lake's directory under DATA and its name in every connection

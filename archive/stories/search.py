@@ -21,12 +21,12 @@ import duckdb
 import pyarrow as pa
 import rjieba
 
+from archive.catalog.connection import SEARCH_TABLES
 from archive.catalog.staging import arrow_view, insert_rows
 
 log = logging.getLogger(__name__)
 
 # The read tables the index lives in (published beside the other public tables).
-SEARCH_TABLES = ("search_documents", "search_postings")
 LANGS = ("en", "zh")
 K1, B = 1.2, 0.75
 TITLE, SUMMARY, BODY = 3.0, 2.0, 1.0
