@@ -62,6 +62,7 @@ while not stop.exists():
     time.sleep(pause)
 """
 
+
 def prepare(work: Path, bulk: int) -> Path:
     """A data directory with one ingested round and a second round crawled, not ingested."""
     data = work / "data"
