@@ -140,3 +140,24 @@ def test_latest_versions_is_each_story_once_at_its_last_version(data):
 
 def newsarc_query_rows(data: Path, sql: str) -> list[tuple]:
     return [tuple(row.values()) for row in newsarc_query(data, sql)]
+
+
+def test_the_lake_explains_every_column_as_the_schema_does(data):
+    from archive.catalog.connection import open_catalog
+    from archive.catalog.lake import PUBLISHED_TABLES, open_lake_reader
+
+    sql = (
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE database_name = ?"
+        " AND table_name IN (SELECT unnest(?)) ORDER BY ALL"
+    )
+    catalog = open_catalog(data / "archive.duckdb", read_only=True)
+    lake = open_lake_reader(data)
+    try:
+        written = catalog.execute(sql, ["archive", list(PUBLISHED_TABLES)]).fetchall()
+        published = lake.execute(sql, ["lake", list(PUBLISHED_TABLES)]).fetchall()
+    finally:
+        catalog.close()
+        lake.close()
+
+    assert published and published == written
+    assert all(comment for *_, comment in published)

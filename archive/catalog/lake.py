@@ -170,7 +170,8 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
         con.execute("SELECT table_name, count(*) FROM temp.lake_gone GROUP BY 1").fetchall()
     )
     views_changed = views is not None and (known is None or known[2] != views or not trusted)
-    if not (inserted or deleted or recreate or views_changed):
+    comments = _comments_to_copy(con, tables, recreate)
+    if not (inserted or deleted or recreate or views_changed or comments):
         if not trusted and head is not None:
             _remember(con, private, head, views, full=True)
         return Publication(None, not trusted)
@@ -191,6 +192,8 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
                     " WHERE hash(t) IN (SELECT row_hash FROM temp.lake_added"
                     f" WHERE table_name = '{table}')"
                 )
+        for statement in comments:
+            con.execute(statement)
         if views_changed:
             con.execute(f"USE {LAKE}")
             con.execute(views)
@@ -208,6 +211,38 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
     _remember(con, private, head, views, full=not trusted or bool(recreate))
     log.info("published snapshot %s: +%s -%s", head[0], inserted, deleted)
     return Publication(head[0], not trusted, inserted, deleted)
+
+
+def _comments_to_copy(con, tables: list[str], recreated: list[str]) -> list[str]:
+    """COMMENT statements that give the lake's tables and columns the private catalog's comments
+    (schema.sql's), so an analyst's `DESCRIBE` or `duckdb_columns()` in the lake explains them
+    too: those that differ, and all of a table created again in this publication."""
+    private = con.execute("SELECT current_database()").fetchone()[0]
+    fresh = set(recreated)
+
+    def differing(catalog_view: str, key: str) -> list[tuple]:
+        same_column = "AND l.column_name = p.column_name" if key != "NULL" else ""
+        rows = con.execute(
+            f"SELECT p.table_name, {key}, p.comment, l.comment FROM {catalog_view} p "
+            f"LEFT JOIN {catalog_view} l ON l.database_name = ? AND l.schema_name = 'main' "
+            f"AND l.table_name = p.table_name {same_column} "
+            "WHERE p.database_name = ? AND p.schema_name = 'main' AND p.comment IS NOT NULL",
+            [LAKE, private],
+        ).fetchall()
+        return [r for r in rows if r[0] in tables and (r[0] in fresh or r[2] != r[3])]
+
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    statements = [
+        f'COMMENT ON TABLE {LAKE}."{table}" IS {literal(comment)}'
+        for table, _, comment, _ in differing("duckdb_tables()", "NULL")
+    ]
+    statements += [
+        f'COMMENT ON COLUMN {LAKE}."{table}"."{column}" IS {literal(comment)}'
+        for table, column, comment, _ in differing("duckdb_columns()", "p.column_name")
+    ]
+    return statements
 
 
 def _diff_tables(con) -> None:
