@@ -9,7 +9,9 @@ the whole index is built (`index_stories` over every story, then `sort_postings`
 reindex does), queries run
 (the labelled queries plus random one- to three-word queries from the same text) for p50/p95,
 and stories get a new version and are re-indexed as the derivation step does, for the cost
-per new version. Written to benchmarks/results/search_latency.json.
+per new version. The catalog is also published to the lake (`archive.catalog.lake.publish`) once
+whole and after each batch of new versions, and the queries run again on the lake, as
+`newsarc search` runs them. Written to benchmarks/results/search_latency.json.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from archive.catalog.connection import open_catalog
+from archive.catalog.lake import open_lake_reader, publish
 from archive.catalog.staging import insert_rows
 from archive.stories.search import index_stories, search, sort_postings, tokens
 from benchmarks.machine import machine
@@ -139,6 +142,11 @@ def run(data: Path, count: int) -> dict:
             started = time.perf_counter()
             search(con, query)
             latencies.append((time.perf_counter() - started) * 1000)
+        # what readers use: the lake, published from this file (its first, full publication)
+        started = time.perf_counter()
+        publish(con, data, "benchmark: first publication")
+        published = time.perf_counter() - started
+        lake_latencies = lake_search_latencies(data, queries)
         updates = {}
         rng = random.Random(11)
         for size in (1, 100):
@@ -151,6 +159,11 @@ def run(data: Path, count: int) -> dict:
             con.execute("COMMIT")
             updates[f"{size}_new_versions_ms"] = round(elapsed * 1000, 1)
             updates[f"per_version_ms_at_{size}"] = round(elapsed * 1000 / size, 2)
+            started = time.perf_counter()
+            publish(con, data, f"benchmark: {size} new versions")
+            updates[f"publish_after_{size}_new_versions_s"] = round(
+                time.perf_counter() - started, 1
+            )
     finally:
         con.close()
     return {
@@ -167,7 +180,26 @@ def run(data: Path, count: int) -> dict:
         "p95_ms": round(percentile(latencies, 0.95), 1),
         "max_ms": round(max(latencies), 1),
         "incremental": updates,
+        "first_publication_seconds": round(published, 1),
+        "lake_p50_ms": round(statistics.median(lake_latencies), 1),
+        "lake_p95_ms": round(percentile(lake_latencies, 0.95), 1),
     }
+
+
+def lake_search_latencies(data: Path, queries: list[str]) -> list[float]:
+    """The same queries as `newsarc search` runs them: on the published lake, one session."""
+    con = open_lake_reader(data)
+    try:
+        for query in queries[:20]:  # warm the caches
+            search(con, query)
+        latencies = []
+        for query in queries:
+            started = time.perf_counter()
+            search(con, query)
+            latencies.append((time.perf_counter() - started) * 1000)
+        return latencies
+    finally:
+        con.close()
 
 
 def main() -> None:
