@@ -42,17 +42,25 @@ if hold == "hold":  # one transaction for the whole ingest: every read must see 
     con.execute("BEGIN")
     while not stop.exists():
         out.write(json.dumps(read(con)) + "\\n"); out.flush()
+        time.sleep(0.05)
     con.execute("COMMIT")
     out.write(json.dumps({**read(con), "after_commit": True}) + "\\n")
-else:
+else:  # a session reopened every few reads (opening is part of reading), briefly idle between
+    reads = 0
+    con = None
     while not stop.exists():
         try:
-            con = open_lake_reader(data)
+            if con is None or reads % 5 == 0:
+                if con is not None:
+                    con.close()
+                con = open_lake_reader(data)
             out.write(json.dumps(read(con)) + "\\n")
-            con.close()
         except Exception as exc:
             out.write(json.dumps({"error": repr(exc)}) + "\\n")
+            con = None
+        reads += 1
         out.flush()
+        time.sleep(0.05)
 """
 
 

@@ -82,7 +82,7 @@ def served(tmp_path_factory):
             assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
             try:
                 status, deployments = server.call("/deployments/filter", {}, server.auth_string)
-                if status == 200 and len(deployments) == 5:
+                if status == 200 and len(deployments) == 6:
                     break
             except (OSError, ValueError):
                 pass
