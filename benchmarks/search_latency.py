@@ -135,22 +135,15 @@ def run(data: Path, count: int) -> dict:
         con.execute("CHECKPOINT")
         postings = con.execute("SELECT count(*) FROM search_postings").fetchone()[0]
         queries = benchmark_queries(english, chinese)
-        for query in queries[:20]:  # warm the caches
-            search(con, query)
-        latencies = []
-        for query in queries:
-            started = time.perf_counter()
-            search(con, query)
-            latencies.append((time.perf_counter() - started) * 1000)
+        latencies = query_latencies(con, queries)
         # what readers use: the lake, published from this file (its first, full publication)
         started = time.perf_counter()
         publish(con, data, "benchmark: first publication")
         published = time.perf_counter() - started
         lake_latencies = lake_search_latencies(data, queries)
         updates = {}
-        rng = random.Random(11)
-        for size in (1, 100):
-            ids = [f"{n:016x}" for n in rng.sample(range(count), size)]
+        picked = [f"{n:016x}" for n in random.Random(11).sample(range(count), 101)]
+        for size, ids in ((1, picked[:1]), (100, picked[1:])):  # distinct stories: one edit each
             con.execute("BEGIN TRANSACTION")
             new_versions(con, ids, english)
             started = time.perf_counter()
@@ -190,16 +183,21 @@ def lake_search_latencies(data: Path, queries: list[str]) -> list[float]:
     """The same queries as `newsarc search` runs them: on the published lake, one session."""
     con = open_lake_reader(data)
     try:
-        for query in queries[:20]:  # warm the caches
-            search(con, query)
-        latencies = []
-        for query in queries:
-            started = time.perf_counter()
-            search(con, query)
-            latencies.append((time.perf_counter() - started) * 1000)
-        return latencies
+        return query_latencies(con, queries)
     finally:
         con.close()
+
+
+def query_latencies(con, queries: list[str]) -> list[float]:
+    """Milliseconds per query, after twenty to warm the caches."""
+    for query in queries[:20]:
+        search(con, query)
+    latencies = []
+    for query in queries:
+        started = time.perf_counter()
+        search(con, query)
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
 
 
 def main() -> None:
