@@ -65,6 +65,7 @@ class OutputFormat(StrEnum):
 
 class ExportFormat(StrEnum):
     parquet = "parquet"
+    wacz = "wacz"
 
 
 FormatOption = typer.Option(
@@ -373,17 +374,63 @@ def reindex(data: Path = DataOption) -> None:
 @app.command()
 def export(
     data: Path = DataOption,
-    _output_format: ExportFormat = typer.Option(
-        ExportFormat.parquet, "--format", help="File format of the export: parquet."
+    output_format: ExportFormat = typer.Option(
+        ExportFormat.parquet,
+        "--format",
+        help="parquet: each public table; wacz: a WACZ 1.1.1 package of the WARCs.",
     ),
-    out: Path = typer.Option(None, "--out", help="Directory (default: DATA/export)."),
+    out: Path = typer.Option(
+        None, "--out", help="parquet: a directory (default DATA/export); wacz: the .wacz file."
+    ),
+    site: str = typer.Option(None, "--site", help="wacz: only this site's captures."),
+    since: str = typer.Option(
+        None, "--since", help="wacz: only captures since a time or an age (2026-11-01, 3d)."
+    ),
 ) -> None:
-    """Write each public table (articles, article_versions, ...) to Parquet."""
+    """Write each public table to Parquet, or the archive as a WACZ package for replay tools."""
+    _existing(data)
+    if output_format is ExportFormat.wacz:
+        from flows.wacz_export import export_wacz_command
+
+        export_wacz_command(data, out=out, site=site, since=_parse_since(since), console=console)
+        return
     from flows.pipeline import export_tables
 
-    _existing(data)
     for path in export_tables(data, out or data / "export"):
         console.print(str(path.resolve()))
+
+
+@app.command("import")
+def import_warcs(
+    paths: list[Path] = typer.Argument(
+        ..., help="WARC (.warc, .warc.gz) and WACZ files, or directories of them."
+    ),
+    data: Path = DataOption,
+    profile: Path = typer.Option(
+        None, "--profile", help="Assign the captures to this site profile (its story patterns)."
+    ),
+    site: str = typer.Option(None, "--site", help="Assign the captures to this site name."),
+    output: OutputFormat = FormatOption,
+) -> None:
+    """Take in WARC and WACZ files from any crawler: check, copy, catalog and ingest them."""
+    from flows.importer import import_command
+
+    import_command(data, paths, profile=profile, site=site, output=output, console=console)
+
+
+@app.command()
+def replay(
+    data: Path = DataOption,
+    port: int = typer.Option(8080, "--port", help="Port to listen on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (loopback by default)."
+    ),
+) -> None:
+    """Replay the archive in a browser with pywb, over the WARCs in place; prints the URL."""
+    from flows.replay_server import replay_command
+
+    _existing(data)
+    replay_command(data, host=host, port=port, console=console)
 
 
 @app.command()
