@@ -39,14 +39,43 @@ LAKE = "lake"  # the lake's directory under DATA and its name in every connectio
 COMMIT_AUTHOR = "newsarc"
 _EXTENSIONS = {"ducklake": "ducklake", "sqlite": "sqlite_scanner"}  # package -> entry-point name
 
-# Bookkeeping in the PRIVATE file: the hash of every row the lake holds, per table, and the lake
-# snapshot those hashes describe. Only the writer reads them; readers never see them.
+# Bookkeeping in the PRIVATE file (readers never see it): the lake snapshot the private file last
+# published (with the views it applied), and the keys the derivation touched since then. The
+# tables of an older bookkeeping (every published row's hash) are dropped: hashing every row was
+# what made a publish cost the archive's size.
 _BOOKKEEPING_SQL = """
-CREATE TABLE IF NOT EXISTS lake_rows (table_name VARCHAR NOT NULL, row_hash UBIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS lake_publication (
+DROP TABLE IF EXISTS lake_rows;
+DROP TABLE IF EXISTS lake_publication;
+CREATE TABLE IF NOT EXISTS lake_published (
     snapshot_id BIGINT, snapshot_time TIMESTAMPTZ, views_sql VARCHAR
 );
 """
+# The key log: written by the derivation in its own transaction (archive/stories/store.py
+# `log_touched_keys`), emptied by the publish that consumed it. Every public row the derivation
+# adds, changes or deletes belongs to a logged story or a logged WARC file.
+TOUCHED_KEYS_SQL = """
+CREATE TABLE IF NOT EXISTS lake_touched_stories (article_id VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS lake_touched_files (warc_file VARCHAR NOT NULL);
+"""
+_STORIES = "SELECT article_id FROM {private}.lake_touched_stories"
+_FILES = "warc_file IN (SELECT warc_file FROM {private}.lake_touched_files)"
+_STORY = f"article_id IN ({_STORIES})"
+# Which rows of each published table the logged keys cover (a table not named here is compared
+# whole). A near-duplicate pair belongs to both its stories; the search index joins on the
+# story id as a 64-bit number (archive/stories/search.py `article_key`).
+_TOUCHED_ROWS = {
+    "captures": _FILES,
+    "fetch_errors": _FILES,
+    "articles": _STORY,
+    "article_versions": _STORY,
+    "paragraph_pairs": _STORY,
+    "article_urls": _STORY,
+    "article_captures": _STORY,
+    "changes": _STORY,
+    "near_duplicates": f"{_STORY} OR copy_of IN ({_STORIES})",
+    "search_documents": f"article_key IN (SELECT ('0x' || article_id)::UBIGINT FROM ({_STORIES}))",
+    "search_postings": f"article_key IN (SELECT ('0x' || article_id)::UBIGINT FROM ({_STORIES}))",
+}
 
 
 def lake_dir(data_dir: Path) -> Path:
@@ -116,17 +145,18 @@ def publish(
 ) -> Publication:
     """Bring the lake up to date with the private catalog *con*: one DuckLake snapshot.
 
-    Delta, not copy: every public row is hashed in the private file and compared with the hashes
-    the lake holds (kept in the private file's `lake_rows`), so only rows that appeared are
-    written and only rows that went are deleted. Idempotent: run twice, the second run finds no
-    difference and makes no snapshot. If the lake is missing, was changed behind our back, or the
-    private file is new (reindex, an old data directory), the hashes are read from the lake
-    itself instead: a full comparison, still writing only the difference. A crash between the
-    lake's commit and the private bookkeeping is that case too, so it re-publishes harmlessly.
+    Delta, not copy, and its cost follows what the ingests since the last publication touched:
+    only the rows of the stories and WARC files in the private file's key log are compared
+    (hashed on both sides), so only rows that appeared are written and only rows that went are
+    deleted. When the log cannot be trusted (no publication recorded in this private file: the
+    first publish, a reindex, an older data directory; or the lake moved since: a crash between
+    the lake's commit and the bookkeeping, someone else's commit) every row of every table is
+    compared instead: the same result, at the archive's size. Idempotent: run twice, the second
+    run finds no difference and makes no snapshot.
     """
     _ensure_lake(data_dir)
     load_extensions(con)
-    con.execute(_BOOKKEEPING_SQL)
+    con.execute(_BOOKKEEPING_SQL + TOUCHED_KEYS_SQL)
     name = con.execute("SELECT current_database()").fetchone()[0]
     private = '"' + name.replace('"', '""') + '"'
     con.execute(
@@ -142,7 +172,7 @@ def publish(
 def _publish_attached(con, private: str, message: str, extra: dict) -> Publication:
     head = _lake_head(con)
     known = con.execute(
-        "SELECT snapshot_id, snapshot_time, views_sql FROM lake_publication"
+        "SELECT snapshot_id, snapshot_time, views_sql FROM lake_published"
     ).fetchone()
     trusted = known is not None and head is not None and tuple(known[:2]) == head
     views = VIEWS_PATH.read_text(encoding="utf-8") if VIEWS_PATH.exists() else None
@@ -150,18 +180,22 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
     private_tables = _columns(con, con.execute("SELECT current_database()").fetchone()[0])
     tables = [t for t in PUBLISHED_TABLES if t in private_tables]
     recreate = [t for t in tables if lake_tables.get(t) != private_tables[t]]
+    scope = {t: _rows_to_compare(t, private, trusted) for t in tables}
     con.execute("DROP TABLE IF EXISTS temp.lake_now")
     con.execute("DROP TABLE IF EXISTS temp.lake_had")
     con.execute("CREATE TEMP TABLE lake_now (table_name VARCHAR, row_hash UBIGINT)")
     con.execute("CREATE TEMP TABLE lake_had (table_name VARCHAR, row_hash UBIGINT)")
     for table in tables:  # names from PUBLISHED_TABLES, present in the catalog
-        con.execute(f"INSERT INTO temp.lake_now SELECT '{table}', hash(t) FROM {private}.{table} t")
-        if table in recreate:
-            continue
-        source = f"{private}.lake_rows WHERE table_name = '{table}'"
-        if not trusted:
-            source = f"(SELECT hash(t) AS row_hash FROM {LAKE}.{table} t)"
-        con.execute(f"INSERT INTO temp.lake_had SELECT '{table}', row_hash FROM {source}")
+        where = scope[table]
+        con.execute(
+            f"INSERT INTO temp.lake_now SELECT '{table}', hash(t) FROM {private}.{table} t"
+            f" WHERE {where}"
+        )
+        if table not in recreate:
+            con.execute(
+                f"INSERT INTO temp.lake_had SELECT '{table}', hash(t) FROM {LAKE}.{table} t"
+                f" WHERE {where}"
+            )
     _diff_tables(con)
     inserted = dict(
         con.execute("SELECT table_name, count(*) FROM temp.lake_added GROUP BY 1").fetchall()
@@ -172,8 +206,8 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
     views_changed = views is not None and (known is None or known[2] != views or not trusted)
     comments = _comments_to_copy(con, tables, recreate)
     if not (inserted or deleted or recreate or views_changed or comments):
-        if not trusted and head is not None:
-            _remember(con, private, head, views, full=True)
+        if head is not None:
+            _remember(con, private, head, views)
         return Publication(None, not trusted)
     con.execute("BEGIN")
     try:
@@ -181,15 +215,16 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
             con.execute(f"DROP TABLE IF EXISTS {LAKE}.{table}")
             con.execute(f"CREATE TABLE {LAKE}.{table} AS FROM {private}.{table} LIMIT 0")
         for table in tables:
+            where = scope[table]
             if deleted.get(table):
                 con.execute(
-                    f"DELETE FROM {LAKE}.{table} t WHERE hash(t) IN "
+                    f"DELETE FROM {LAKE}.{table} t WHERE ({where}) AND hash(t) IN "
                     f"(SELECT row_hash FROM temp.lake_gone WHERE table_name = '{table}')"
                 )
             if inserted.get(table):
                 con.execute(
                     f"INSERT INTO {LAKE}.{table} SELECT * FROM {private}.{table} t"
-                    " WHERE hash(t) IN (SELECT row_hash FROM temp.lake_added"
+                    f" WHERE ({where}) AND hash(t) IN (SELECT row_hash FROM temp.lake_added"
                     f" WHERE table_name = '{table}')"
                 )
         for statement in comments:
@@ -208,9 +243,17 @@ def _publish_attached(con, private: str, message: str, extra: dict) -> Publicati
         con.execute("ROLLBACK")
         raise
     head = _lake_head(con)
-    _remember(con, private, head, views, full=not trusted or bool(recreate))
+    _remember(con, private, head, views)
     log.info("published snapshot %s: +%s -%s", head[0], inserted, deleted)
     return Publication(head[0], not trusted, inserted, deleted)
+
+
+def _rows_to_compare(table: str, private: str, trusted: bool) -> str:
+    """The WHERE clause of the rows of *table* this publication compares: those of the logged
+    keys when the log is trusted, else all of them."""
+    if not trusted or table not in _TOUCHED_ROWS:
+        return "true"
+    return _TOUCHED_ROWS[table].format(private=private)
 
 
 def _comments_to_copy(con, tables: list[str], recreated: list[str]) -> list[str]:
@@ -254,21 +297,15 @@ def _diff_tables(con) -> None:
     con.execute("CREATE TEMP TABLE lake_gone AS FROM temp.lake_had EXCEPT FROM temp.lake_now")
 
 
-def _remember(con, private: str, head: tuple, views: str | None, *, full: bool) -> None:
-    """Record in the private file which lake snapshot its `lake_rows` describe (one transaction,
-    after the lake's commit: a crash in between leaves them untrusted, so the next publish
-    compares with the lake itself)."""
+def _remember(con, private: str, head: tuple, views: str | None) -> None:
+    """Record in the private file which lake snapshot it published, and empty the key log that
+    publication consumed (one transaction, after the lake's commit: a crash in between leaves
+    the record behind the lake's head, so the next publish compares every row)."""
     con.execute("BEGIN")
-    if full:
-        con.execute(f"DELETE FROM {private}.lake_rows")
-        con.execute(f"INSERT INTO {private}.lake_rows FROM temp.lake_now")
-    else:
-        con.execute(
-            f"DELETE FROM {private}.lake_rows WHERE (table_name, row_hash) IN (FROM temp.lake_gone)"
-        )
-        con.execute(f"INSERT INTO {private}.lake_rows FROM temp.lake_added")
-    con.execute(f"DELETE FROM {private}.lake_publication")
-    con.execute(f"INSERT INTO {private}.lake_publication VALUES (?, ?, ?)", [*head, views])
+    con.execute(f"DELETE FROM {private}.lake_touched_stories")
+    con.execute(f"DELETE FROM {private}.lake_touched_files")
+    con.execute(f"DELETE FROM {private}.lake_published")
+    con.execute(f"INSERT INTO {private}.lake_published VALUES (?, ?, ?)", [*head, views])
     con.execute("COMMIT")
 
 

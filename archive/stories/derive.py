@@ -14,6 +14,9 @@ test runs them one by one and checks the declarations against the connection). I
    text or copy relations changed (near.py);
 6. the search index of the stories whose latest version changed (search.py).
 
+The stories and WARC files whose public rows were written are logged (store.py) for the next
+publication to the lake, which then compares only their rows.
+
 All of it runs in one transaction. The cost follows what was newly captured, not the size of
 the archive. A reindex is the same code with every file new, so incremental ingest and reindex
 give the same tables, and deriving twice changes nothing.
@@ -141,6 +144,8 @@ STEPS: tuple[Step, ...] = (
     Step(update_near_duplicates, reads=("resketch",), scratch=("near_others",),
          changes=("near_duplicates", "story_bands")),
     Step(mark_derived, reads=("new_files", "scope"), changes=("derived_warcs",)),
+    Step(store.log_touched_keys, reads=("new_files", "scope", "replaced", "resketch"),
+         changes=("lake_touched_stories", "lake_touched_files")),
     # 6. search
     Step(update_search_index, reads=("replaced", "new_versions"), scratch=("search_sorted",),
          changes=("search_documents", "search_postings", "search_tail")),

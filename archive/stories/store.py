@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
+from archive.catalog.lake import TOUCHED_KEYS_SQL
 from archive.catalog.staging import arrow_view
 from archive.stories.versions import edit_diffs
 
@@ -227,5 +228,25 @@ def stage_resketch(con: duckdb.DuckDBPyConnection) -> None:
         SELECT article_id FROM replaced
         UNION SELECT article_id FROM new_versions
         UNION SELECT article_id(story_key) FROM recopied_keys
+        """
+    )
+
+
+def log_touched_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Log the stories and WARC files whose public rows this derivation may have written, for
+    the next publication to the lake: it compares only their rows, so publishing costs what the
+    ingest touched, not the archive's size (archive/catalog/lake.py `publish`). Every story
+    evaluated or replaced, and every story re-sketched (its near-duplicate pairs, and through
+    them other stories' pairs, are rewritten); the new WARC files for captures and fetch errors.
+
+    Reads: new_files, scope, replaced, resketch.
+    Writes: lake_touched_stories, lake_touched_files."""
+    con.execute(TOUCHED_KEYS_SQL)
+    con.execute(
+        """
+        INSERT INTO lake_touched_stories
+        SELECT article_id FROM scope UNION SELECT article_id FROM replaced
+        UNION SELECT article_id FROM resketch;
+        INSERT INTO lake_touched_files SELECT warc_file FROM new_files
         """
     )
