@@ -5,7 +5,9 @@ Scrapy will send and responses before decompression, retries and redirects touch
 that is later retried, a 301 and a gzip body are archived as they came.
 
 Browser pages (scrapy-playwright) are archived from the page's own network log: every response
-the page loaded, then the rendered DOM as a `resource` record linked to the document's response.
+the page loaded, then `resource` records linked to the document's response, named as Browsertrix
+Crawler names them (archive/warc/records.py): the rendered DOM, its text and, when the profile
+asks, screenshots.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from archive.warc.digests import payload_digest
 from archive.warc.records import (
     PROFILE_IDENTICAL_PAYLOAD,
     PROFILE_SERVER_NOT_MODIFIED,
+    full_page_urn,
     rendered_dom_urn,
-    screenshot_urn,
+    text_urn,
+    view_urn,
 )
 from archive.warc.writer import HttpExchange, Original, WrittenRecord
 from crawlers.archived import ARCHIVED_FLAG
@@ -32,6 +36,11 @@ from crawlers.session import CrawlSession
 log = logging.getLogger(__name__)
 
 HELD_META = "newsarc_held"
+# The page's text as the browser lays it out (what a reader sees; scripts and styles excluded),
+# Browsertrix's `urn:text:` record. A hostile page may redefine innerText: if it throws, no text.
+RENDERED_TEXT_JS = """() => {
+  try { return String(document.body ? document.body.innerText : ""); } catch (e) { return ""; }
+}"""
 
 
 def _header_pairs(headers) -> list[tuple[str, str]]:
@@ -131,24 +140,38 @@ class WarcRecorderMiddleware:
             if capture.is_document and capture.exchange.url == response.url:
                 document_id = written.record_id
         now = datetime.now(UTC)
-        self.session.writer.write_resource(
-            rendered_dom_urn(response.url),
-            response.body,
-            "text/html; charset=utf-8",
-            captured_at=now,
-            concurrent_to=document_id,
-            refers_to_uri=response.url,
-        )
+        page_url = response.url
+
+        def keep(urn: str, body: bytes, content_type: str) -> None:
+            """A record the browser made from the page (not fetched), tied to its document."""
+            self.session.writer.write_resource(
+                urn,
+                body,
+                content_type,
+                captured_at=now,
+                concurrent_to=document_id,
+                refers_to_uri=page_url,
+            )
+
+        keep(rendered_dom_urn(page_url), response.body, "text/html; charset=utf-8")
         self.session.count("warc/rendered_dom")
-        if page is not None:
+        if page is None:
+            return
+        try:
+            text = await self._rendered_text(page)
+            if text is not None:
+                keep(text_urn(page_url), text.encode("utf-8"), "text/plain; charset=utf-8")
             if self.screenshots:
-                png = await page.screenshot(full_page=True)
-                self.session.writer.write_resource(
-                    screenshot_urn(response.url),
-                    png,
-                    "image/png",
-                    captured_at=now,
-                    concurrent_to=document_id,
-                    refers_to_uri=response.url,
-                )
+                keep(view_urn(page_url), await page.screenshot(), "image/png")
+                keep(full_page_urn(page_url), await page.screenshot(full_page=True), "image/png")
+        finally:
             await page.close()
+
+    @staticmethod
+    async def _rendered_text(page) -> str | None:
+        """The page's text; None (logged) when the page is gone: the DOM is archived anyway."""
+        try:
+            return await page.evaluate(RENDERED_TEXT_JS)
+        except Exception as exc:  # a crashed or closed page; never fatal for the capture
+            log.warning("no rendered text for %s: %r", page.url, exc)
+            return None

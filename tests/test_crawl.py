@@ -124,7 +124,7 @@ def test_js_story_is_rendered_in_chromium_with_every_subresource_archived(archiv
     resources = archive.rows(
         "select url, warc_file, warc_offset from captures where record_type = 'resource'"
     )
-    assert [r for r in resources if r[0] == f"urn:newsarc:rendered-dom:{page}"]
+    assert [r for r in resources if r[0] == f"urn:dom:{page}"]
     archived = archived_urls(archive)
     assert page in archived
     assert f"{base}/static/live.js" in archived

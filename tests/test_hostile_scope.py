@@ -140,7 +140,7 @@ def test_the_hostile_pages_were_crawled_rendered_and_archived(crawled, hostile):
     assert f"{base}/" in archived
     assert f"{base}/scrapy/meta-refresh" in archived
     for name in ["everything#pinged", "form", "meta-refresh", "location"]:
-        assert f"urn:newsarc:rendered-dom:{base}/attack/{name}" in archived, name
+        assert f"urn:dom:{base}/attack/{name}" in archived, name
     elsewhere = [url for url in archived if url.startswith("http") and not url.startswith(base)]
     assert elsewhere == []
     requested = {(entry["method"], entry["path"]) for entry in hostile.request_log}
@@ -151,7 +151,7 @@ def test_the_hostile_pages_were_crawled_rendered_and_archived(crawled, hostile):
 def test_the_rendered_page_ran_every_attack_and_stayed(crawled, hostile):
     data, _, _ = crawled
     page = f"{hostile.base_url}/attack/everything#pinged"  # the ping's click moved the fragment
-    dom = _record_text(data, f"urn:newsarc:rendered-dom:{page}")
+    dom = _record_text(data, f"urn:dom:{page}")
     assert "still here" in dom
     tried = dom.split("tried: ", 1)[1].split("<", 1)[0]
     for attack in ["fetch", "xhr", "websocket", "eventsource", "beacon", "window-open",

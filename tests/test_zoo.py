@@ -124,12 +124,12 @@ EDITED, TOUCHED = "edited", "claimed_update"
 
 def _loose(url: str) -> str:
     """One spelling per page: percent-encoding, case and a trailing slash do not matter."""
-    parts = urlsplit(url.removeprefix("urn:newsarc:rendered-dom:"))
+    parts = urlsplit(url.removeprefix("urn:dom:"))
     return f"{parts.netloc}{unquote(parts.path).lower().rstrip('/')}"
 
 
 def _host(url: str) -> str:
-    return urlsplit(url.removeprefix("urn:newsarc:rendered-dom:")).hostname or ""
+    return urlsplit(url.removeprefix("urn:dom:")).hostname or ""
 
 
 @dataclass

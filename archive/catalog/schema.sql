@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS captures (
 COMMENT ON TABLE captures IS 'One row per WARC record in every ingested file (warcinfo, request, response, revisit, resource, metadata).';
 COMMENT ON COLUMN captures.record_id IS 'WARC-Record-ID, e.g. <urn:uuid:...>; unique across the archive, the ingest key.';
 COMMENT ON COLUMN captures.record_type IS 'WARC-Type: warcinfo, request, response, revisit, resource or metadata.';
-COMMENT ON COLUMN captures.url IS 'WARC-Target-URI. Rendered DOMs are urn:newsarc:rendered-dom:<page url>, screenshots urn:newsarc:screenshot:<page url>.';
+COMMENT ON COLUMN captures.url IS 'WARC-Target-URI. A browser capture adds urn:dom:<page url> (rendered DOM), urn:text:<page url> (its text), urn:view: and urn:fullPage:<page url> (screenshots), as Browsertrix names them; older archives used urn:newsarc:rendered-dom: and urn:newsarc:screenshot:.';
 COMMENT ON COLUMN captures.captured_at IS 'WARC-Date: when the capture started (UTC).';
 COMMENT ON COLUMN captures.status IS 'HTTP status code of a response or revisit (304 for server-not-modified revisits); NULL when the record has no HTTP response.';
 COMMENT ON COLUMN captures.content_type IS 'HTTP Content-Type of the payload for request/response/revisit; the WARC record Content-Type for warcinfo/resource/metadata.';

@@ -29,10 +29,10 @@ from archive.stories.extract import BadExtractRules, extract
 from archive.warc.extract_rules import normalise_rules
 from archive.warc.reader import parse_warc_fields, read_http_response, read_resource_block
 from archive.warc.records import (
-    RENDERED_DOM_URL_LIKE,
-    RENDERED_DOM_URN_PREFIX,
+    RENDERED_DOM_URL_LIKES,
     WARCINFO_EXTRACT_RULES,
     WARCINFO_PAGE_PATTERNS,
+    rendered_dom_page_url,
 )
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,7 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
     DOM is a story unless its document answered with an error status.
     """
     contexts = capture_contexts(con, warc_dir)
+    dom, legacy_dom = RENDERED_DOM_URL_LIKES  # today's URNs and those of older archives
     rows = con.execute(
         """
         SELECT c.record_id, c.url, c.captured_at, c.warc_file, c.warc_offset, c.record_type,
@@ -141,22 +142,22 @@ def pending_story_captures(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> li
                 AND c.content_type ILIKE '%html%'
                 AND c.record_id NOT IN (SELECT concurrent_to FROM captures
                                         WHERE record_type = 'resource'
-                                          AND url LIKE ?
+                                          AND (url LIKE $dom OR url LIKE $legacy_dom)
                                           AND concurrent_to IS NOT NULL))
-               OR (c.record_type = 'resource' AND c.url LIKE ?
+               OR (c.record_type = 'resource' AND (c.url LIKE $dom OR c.url LIKE $legacy_dom)
                    -- the DOM of an error page (a 404 the browser rendered) is no story: the
                    -- document's own response says the story is gone
                    AND NOT EXISTS (SELECT 1 FROM captures d
                                    WHERE d.record_id = c.concurrent_to AND d.status <> 200)))
         ORDER BY c.captured_at, c.record_id
         """,
-        [RENDERED_DOM_URL_LIKE, RENDERED_DOM_URL_LIKE],
+        {"dom": dom, "legacy_dom": legacy_dom},
     ).fetchall()
     pending = []
     no_context = CaptureContext([], {})
     for capture_id, url, captured_at, warc_file, offset, record_type, profile in rows:
         context = contexts.get(warc_file, no_context)
-        page_url = url[len(RENDERED_DOM_URN_PREFIX) :] if record_type == "resource" else url
+        page_url = rendered_dom_page_url(url) if record_type == "resource" else url
         if record_type == "response" and not any(p.search(page_url) for p in context.stories):
             continue
         pending.append(
