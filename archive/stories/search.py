@@ -236,6 +236,9 @@ class SearchHit:
 
 # BM25 (Robertson/Sparck Jones idf, as Lucene) per language document; a story scores as its
 # best language. Document frequencies count the whole index, filters apply to the ranking only.
+# Only the filters given are part of the statement: on the lake every table a statement names
+# costs a round of catalog reads (its files, deletes and inlined rows) even when a filter's
+# parameter is NULL and its subquery would be skipped.
 _SEARCH_SQL = """
 WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term),
 stats AS (
@@ -243,7 +246,7 @@ stats AS (
 ),
 hits AS (
     SELECT p.term, p.article_key, p.lang, p.tf FROM search_postings p
-    WHERE p.term IN (SELECT term FROM q) AND ($lang IS NULL OR p.lang = $lang)
+    WHERE p.term IN (SELECT term FROM q) {lang}
 ),
 df AS (SELECT term, lang, count(*) AS df FROM hits GROUP BY term, lang),
 scored AS (
@@ -264,11 +267,7 @@ best AS (
 ),
 ranked AS (
     SELECT * FROM best b
-    WHERE ($since IS NULL OR b.captured_at >= $since)
-      AND ($site IS NULL OR b.article_id IN (SELECT article_id FROM articles WHERE site = $site))
-      AND ($kind IS NULL OR b.article_id IN (
-            SELECT article_id FROM changes
-            WHERE kind = $kind AND ($since IS NULL OR detected_at >= $since)))
+    WHERE true {since} {site} {kind}
     ORDER BY b.score DESC, b.article_id
     LIMIT $limit
 )
@@ -277,6 +276,14 @@ SELECT r.article_id, r.score, r.lang, a.title_en, a.title_zh, a.canonical_url, a
 FROM ranked r JOIN articles a USING (article_id)
 ORDER BY r.score DESC, r.article_id
 """
+_FILTERS = {
+    "lang": "AND p.lang = $lang",
+    "since": "AND b.captured_at >= $since",
+    "site": "AND b.article_id IN (SELECT article_id FROM articles WHERE site = $site)",
+    "kind": """AND b.article_id IN (
+            SELECT article_id FROM changes
+            WHERE kind = $kind AND ($since IS NULL OR detected_at >= $since))""",
+}
 
 
 def search(
@@ -291,16 +298,26 @@ def search(
     """The stories that best match `query`, best first, each with a highlighted snippet.
 
     `lang` keeps one language's text; `site` one profile; `since` stories whose latest version
-    was captured at or after it; `kind` stories with a change of that kind (since `since`)."""
+    was captured at or after it; `kind` stories with a change of that kind (since `since`).
+    Ranking and snippets are read in one transaction of their own (the caller holds none):
+    one snapshot of the lake for both, and its catalog read once."""
     terms = query_terms(query)
     if not terms:
         return []
-    params = {"terms": terms, "lang": lang, "site": site, "since": since, "kind": kind,
+    given = {"lang": lang, "site": site, "since": since, "kind": kind}
+    sql = _SEARCH_SQL.format(**{k: _FILTERS[k] if v is not None else "" for k, v in given.items()})
+    params = {"terms": terms, **{k: v for k, v in given.items() if v is not None},
               "limit": limit, "k1": K1, "b": B}  # fmt: skip
-    cursor = con.execute(_SEARCH_SQL, params)
-    columns = [d[0] for d in cursor.description]
-    hits = [SearchHit(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
-    return _with_snippets(con, hits, terms)
+    if kind is not None:
+        params["since"] = since
+    con.execute("BEGIN")
+    try:
+        cursor = con.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        hits = [SearchHit(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+        return _with_snippets(con, hits, terms)
+    finally:
+        con.execute("ROLLBACK")  # a read: nothing to keep, and it ends an aborted one too
 
 
 def _with_snippets(
