@@ -769,8 +769,14 @@ def history(
     ),
     data: Path = DataOption,
     output: OutputFormat = FormatOption,
+    replay: str = typer.Option(
+        None,
+        "--replay-base",
+        help="pywb collection URL of the replay links "
+        "(default: NEWSARC_REPLAY_BASE, else http://127.0.0.1:8080/newsarc, `newsarc replay`).",
+    ),
 ) -> None:
-    """Show a story's versions and the diffs between consecutive versions."""
+    """Show a story's versions (each with its replay link) and the diffs between them."""
     from archive.stories.report import find_story, recent_changes, story_versions
 
     con = _open_lake(data)
@@ -783,7 +789,7 @@ def history(
                 "or any URL of it (`newsarc query 'SELECT article_id, canonical_url FROM "
                 "articles'` lists them)"
             )
-        versions = story_versions(con, article_id)
+        versions = story_versions(con, article_id, replay)
         events = recent_changes(con, article_id=article_id)
     finally:
         con.close()
@@ -797,6 +803,7 @@ def history(
         }
         print(json.dumps(document, ensure_ascii=False, default=str))
     else:
+        from rich.style import Style
         from rich.text import Text
 
         table = Table(title=article_id, expand=True)
@@ -809,6 +816,8 @@ def history(
             title = Text(v["title_en"] or "")
             title.append("\n" + (v["title_zh"] or ""))
             capture = Text(f"{v['warc_file']}\n@{v['warc_offset']}", style="dim")
+            if v["replay_url"]:
+                capture.append("\n" + v["replay_url"], style=Style(link=v["replay_url"]))
             captured = v["captured_at"].strftime("%Y-%m-%d %H:%M:%S")
             table.add_row(str(v["version"]), captured, v["content_hash"], title, capture)
         console.print(table)

@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 
 from archive.stories.diff import field_paragraphs
-from archive.warc.records import RENDERED_DOM_URN_PREFIX
+from archive.stories.replay_links import replay_base as resolve_replay_base
+from archive.stories.replay_links import replay_url
 
 KINDS = ("new", "edited", "claimed_update", "removed", "restored")
 LANGUAGES = {"en": "English", "zh": "中文", "": "Both languages"}
@@ -108,17 +109,25 @@ def find_story(con: duckdb.DuckDBPyConnection, article_id_or_url: str) -> str | 
     return row[0] if row else None
 
 
-def story_versions(con: duckdb.DuckDBPyConnection, article_id: str) -> list[dict]:
-    """A story's versions, oldest first, each with its capture's WARC file and offset."""
+def story_versions(
+    con: duckdb.DuckDBPyConnection, article_id: str, replay_base: str | None = None
+) -> list[dict]:
+    """A story's versions, oldest first, each with its capture's WARC file and offset and its
+    replay link (`replay_url`, at `replay_base`: see replay_links.replay_base)."""
     cursor = con.execute(
         "SELECT v.version, v.captured_at, v.content_hash, v.title_en, v.title_zh, v.capture_id,"
-        " k.warc_file, k.warc_offset FROM article_versions v"
+        " k.warc_file, k.warc_offset, k.url AS capture_url FROM article_versions v"
         " LEFT JOIN captures k ON k.record_id = v.capture_id"
         " WHERE v.article_id = $id ORDER BY v.version",
         {"id": article_id},
     )
     columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    versions = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    base = resolve_replay_base(replay_base)
+    for version in versions:
+        url = version.pop("capture_url")
+        version["replay_url"] = replay_url(base, version["captured_at"], url) if url else None
+    return versions
 
 
 def diff_blocks(diff: str) -> dict[str, list[str]]:
@@ -179,12 +188,14 @@ def write_change_report(
 ) -> Path:
     """Write the HTML report of the matching changes to `out_path` and return it.
 
-    `warc_dir` turns capture references into file links; `replay_base` (a pywb collection URL,
-    e.g. http://localhost:8080/newsarc) adds a `{replay_base}/{timestamp14}/{url}` replay link.
+    `warc_dir` turns capture references into file links; each capture also gets a replay link
+    `{replay_base}/{timestamp14}/{url}` (a pywb collection URL; default NEWSARC_REPLAY_BASE, else
+    where `newsarc replay` listens: http://127.0.0.1:8080/newsarc).
     """
     changes = recent_changes(con, since=since, site=site, kinds=kinds)
     edited = sorted({c.article_id for c in changes if c.fields})
-    ctx = _Context(versions=_versions(con, edited), warc_dir=warc_dir, replay_base=replay_base)
+    base = resolve_replay_base(replay_base)
+    ctx = _Context(versions=_versions(con, edited), warc_dir=warc_dir, replay_base=base)
     ids = {c.capture_id for c in changes} | {v["capture_id"] for v in ctx.versions.values()}
     ctx.captures = _captures(con, ids)
     filters = {"since": since, "site": site, "kinds": ", ".join(kinds or [])}
@@ -305,9 +316,9 @@ def _capture(capture: Capture | None, ctx: _Context) -> str:
     target = (ctx.warc_dir / capture.warc_file).resolve().as_uri() if ctx.warc_dir else None
     html = _link(target, where)
     if ctx.replay_base:
-        url = capture.url.removeprefix(RENDERED_DOM_URN_PREFIX)
-        stamp = capture.captured_at.astimezone(UTC).strftime("%Y%m%d%H%M%S")
-        html += " · " + _link(f"{ctx.replay_base.rstrip('/')}/{stamp}/{url}", "replay")
+        html += " · " + _link(
+            replay_url(ctx.replay_base, capture.captured_at, capture.url), "replay"
+        )
     return html
 
 
