@@ -30,6 +30,7 @@ import pyarrow as pa
 from archive.catalog.staging import insert_rows
 from archive.errors import BadWarc
 from archive.warc.digests import file_sha256
+from archive.warc.imports import ImportAssignment, read_assignments
 from archive.warc.reader import (
     CaptureRow,
     Damage,
@@ -316,12 +317,16 @@ def ingest_warcs(
     damage is quarantined, and the next file follows. ``.open`` files are refused: they are
     still being written or need mending.
 
+    An imported file's captures get the site and run id its `newsarc import` companion record
+    gives (`archive.warc.imports`), as they would from a crawl's own warcinfo.
+
     The whole listing of an undamaged file is held (about 1.2 KB a record) and handed to
     *on_listing* before it is stored, so the caller can reuse it instead of reading the file
     again (the pipeline builds the file's CDXJ index from it).
     """
     files = records_added = errors_added = 0
     current: dict[str, str] = {}
+    assignments: dict[Path, dict[str, ImportAssignment]] = {}
     for warc_path in warc_paths:
         path = Path(warc_path)
         if path.name.endswith(OPEN_SUFFIX):
@@ -331,6 +336,10 @@ def ingest_warcs(
             log.debug("%s: already ingested or quarantined, skipping", path.name)
             continue
         entries, damage = _listing(path)
+        if path.parent not in assignments:  # `newsarc import`'s companion files, per directory
+            assignments[path.parent] = read_assignments(path.parent)
+        if (assignment := assignments[path.parent].get(path.name)) is not None:
+            entries = list(assignment.assign(entries))
         if _was_ingested_intact(con, path):
             _changed_since_ingest(con, path, sha256, damage)
             continue

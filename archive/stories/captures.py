@@ -27,6 +27,7 @@ from archive.stories.content import page_fingerprint, page_signals
 from archive.stories.dedup.urls import normalize_url
 from archive.stories.extract import BadExtractRules, extract
 from archive.warc.extract_rules import normalise_rules
+from archive.warc.imports import read_assignments
 from archive.warc.reader import parse_warc_fields, read_http_response, read_resource_block
 from archive.warc.records import (
     RENDERED_DOM_URL_LIKES,
@@ -65,7 +66,9 @@ def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str
 
     A file without patterns (written by another tool) gets a match-all pattern: every HTML page is
     a candidate, and pages without story text are dropped later. A file without rules, or with
-    rules that do not validate (a hand-edited warcinfo), is extracted generically."""
+    rules that do not validate (a hand-edited warcinfo), is extracted generically. An imported
+    file takes the patterns and rules of the profile its import assigned
+    (`archive.warc.imports`)."""
     contexts: dict[str, CaptureContext] = {}
     rows = con.execute(
         "SELECT warc_file, warc_offset FROM captures WHERE record_type = 'warcinfo'"
@@ -84,6 +87,14 @@ def capture_contexts(con: duckdb.DuckDBPyConnection, warc_dir: Path) -> dict[str
         contexts[warc_file] = CaptureContext(
             _story_patterns(warc_file, fields), _extract_rules(warc_file, fields)
         )
+    for warc_file, assignment in read_assignments(warc_dir).items():
+        # An imported file: the profile `newsarc import` assigned it says which pages are
+        # stories; without one, every HTML page is a candidate, as for any foreign file.
+        if WARCINFO_PAGE_PATTERNS in assignment.fields or warc_file not in contexts:
+            fields = assignment.fields
+            contexts[warc_file] = CaptureContext(
+                _story_patterns(warc_file, fields), _extract_rules(warc_file, fields)
+            )
     return contexts
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from fastwarc.warc import ArchiveIterator
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecordLoader
 from warcio.statusandheaders import StatusAndHeadersParser
@@ -399,7 +400,7 @@ def _row_fields(
     return {
         "record_id": record.record_id,
         "record_type": rec_type,
-        "url": headers.get("WARC-Target-URI"),
+        "url": _target_uri(headers.get("WARC-Target-URI")),
         "captured_at": parse_warc_date(headers.get("WARC-Date")),
         "status": status,
         "content_type": content_type,
@@ -420,6 +421,14 @@ def _row_fields(
         if http is not None and 300 <= (status or 0) < 400
         else None,
     }
+
+
+def _target_uri(value: str | None) -> str | None:
+    """WARC-Target-URI as warcio (so pywb and cdxj-indexer) reads it: wget (1.19 to 1.21 at
+    least) writes it in angle brackets, which warcio strips."""
+    if value is not None and value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    return value
 
 
 def _finish(pending: tuple[dict[str, Any], bytes | None, IndexFacts], end: int) -> WarcEntry:
@@ -593,13 +602,29 @@ def read_http_response(warc_path: Path, offset: int) -> ArchivedResponse:
     """Load the ``response`` record whose gzip member starts at *offset*.
 
     The body is the payload exactly as stored (content encoding kept, so gzip stays gzip), which
-    is what a replayed 304/resumed crawl must hand back to the spider in place of a network fetch.
+    is what a replayed 304/resumed crawl must hand back to the spider in place of a network fetch;
+    a chunked body another crawler stored with its framing is de-chunked.
     """
     path = Path(warc_path)
     found = _fastwarc_record_at(path, offset)
-    if found is not None and (response := _response_from_block(*found)) is not None:
+    if found is None or (response := _response_from_block(*found)) is None:
+        response = _read_http_response_with_warcio(path, offset)
+    return _without_transfer_coding(response)
+
+
+def _without_transfer_coding(response: ArchivedResponse) -> ArchivedResponse:
+    """The response with a chunked body de-chunked, as warcio and pywb read it.
+
+    newsarc stores bodies de-chunked (its header renamed `X-Archive-Orig-Transfer-Encoding`),
+    but wget and Heritrix keep the chunked framing and its header, and the payload is the body
+    without it (WARC 1.1, 6.3.2). Framing that does not parse is left as it is, as warcio does."""
+    chunked = any(
+        name.lower() == "transfer-encoding" and "chunked" in value.lower()
+        for name, value in response.headers
+    )
+    if not chunked:
         return response
-    return _read_http_response_with_warcio(path, offset)
+    return replace(response, body=ChunkedDataReader(BytesIO(response.body)).read())
 
 
 def _read_http_response_with_warcio(path: Path, offset: int) -> ArchivedResponse:
