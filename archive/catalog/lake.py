@@ -365,11 +365,18 @@ class LakeMissing(NewsarcError):
         )
 
 
+# DuckDB threads of a reader unless NEWSARC_DUCKDB_THREADS says otherwise: analysts' reads are
+# small, and on a small host each extra thread of each reader is CPU the ingest beside them
+# loses (four readers on two cores: 59 CPU-ms a read with two threads, 32 with one).
+READER_THREADS = 1
+
+
 def open_lake_reader(
-    data_dir: Path, as_of: int | datetime | None = None
+    data_dir: Path, as_of: int | datetime | None = None, threads: int | None = None
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached read-only (at snapshot *as_of*, an id or a
-    time, if given) and in use, sealed like a read-only catalog open.
+    time, if given) and in use, sealed like a read-only catalog open. It runs on *threads*
+    DuckDB threads (default `READER_THREADS`, or NEWSARC_DUCKDB_THREADS when set).
 
     The seal: external access off except the lake's Parquet directory (`allowed_directories`, so
     DuckLake can read its data files), configuration locked, no extension installed or loaded.
@@ -380,9 +387,13 @@ def open_lake_reader(
         # no lake yet: the private catalog's own error if it has one (missing, unreadable)
         open_catalog(Path(data_dir) / "archive.duckdb", read_only=True).close()
         raise LakeMissing(data_dir)
-    config = _duckdb_config() | {
-        k: v for k, v in _READ_ONLY_CONFIG.items() if k != "enable_external_access"
-    }
+    config = (
+        {"threads": threads or READER_THREADS}
+        | _duckdb_config()
+        | {k: v for k, v in _READ_ONLY_CONFIG.items() if k != "enable_external_access"}
+    )
+    if threads:
+        config["threads"] = threads
     con = duckdb.connect(":memory:", config=config)
     try:
         load_extensions(con)
