@@ -225,7 +225,7 @@ def import_command(
     else:
         table = Table(title="newsarc import")
         for column in ("source", "result", "archived as", "records", "reason"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for f in report.files:
             records = "" if f.records is None else str(f.records)
             table.add_row(f.source, f.status, f.warc_file or "", records, f.reason or "")

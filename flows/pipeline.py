@@ -33,7 +33,12 @@ log = logging.getLogger(__name__)
 
 
 def closed_warcs(data_dir: Path) -> list[Path]:
-    return sorted((data_dir / "warcs").glob("*.warc.gz"))
+    """Every closed WARC ingest reads: newsarc's own and those `newsarc import` copied in. A plain
+    `.warc` or a `.wacz` dropped there by hand is named, not read: `newsarc import` takes it in."""
+    warc_dir = data_dir / "warcs"
+    for stray in sorted([*warc_dir.glob("*.warc"), *warc_dir.glob("*.wacz")]):
+        log.warning("%s is not ingested as it is; take it in with `newsarc import`", stray)
+    return sorted(warc_dir.glob("*.warc.gz"))
 
 
 def _index_if_missing(warc: Path, entries: list[WarcEntry] | None = None) -> None:
