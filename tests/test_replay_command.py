@@ -14,13 +14,15 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from archive.stories.replay_links import replay_timestamp
+from archive.warc.writer import HttpExchange, WarcWriter
 from flows.demo_sites import DemoSites
-from flows.pipeline import archive_profiles
+from flows.pipeline import archive_profiles, ingest_data_dir
 from flows.replay_server import is_loopback
 from tests.catalog_queries import query
 from tests.cli_process import NEWSARC, invoke
@@ -227,6 +229,24 @@ def test_the_browser_text_and_screenshot_records_replay_as_browsertrix_names_the
     content_type, text = replayed["text"]
     assert content_type.startswith("text/plain")
     assert all(title in text.decode("utf-8") for title in crawled.titles[LIVE])
+
+
+def test_a_warc_ingested_while_replaying_replays_without_a_restart(crawled, replay):
+    url = "http://127.0.0.1:1/story/ingested-later"  # never fetched: only its record exists
+    captured_at = datetime.now(UTC)
+    writer = WarcWriter(crawled.data / "warcs", "later")
+    writer.write_exchange(
+        HttpExchange(
+            url=url, method="GET", request_headers=[], status=200,
+            response_headers=[("Content-Type", "text/plain; charset=utf-8")],
+            body="后来收录 ingested later".encode(), captured_at=captured_at,
+        )
+    )  # fmt: skip
+    writer.close()
+    ingest_data_dir(crawled.data)  # rewrites the merged index.cdxj pywb reads
+    raw = f"{replay.base}/{replay_timestamp(captured_at)}id_/{url}"
+    with urllib.request.urlopen(raw, timeout=30) as answer:
+        assert answer.read().decode("utf-8") == "后来收录 ingested later"
 
 
 def test_pywb_listens_on_loopback_only(replay):
