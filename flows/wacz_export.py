@@ -23,7 +23,6 @@ Chinese text is split into words (rjieba) so a player's word index finds Chinese
 from __future__ import annotations
 
 import hashlib
-import logging
 import tempfile
 import time
 from collections.abc import Iterator
@@ -43,10 +42,9 @@ from archive.warc.wacz import (
     WaczWriter,
     merged_index,
     relocated_lines,
+    spooled,
     warc_index_lines,
 )
-
-log = logging.getLogger(__name__)
 
 PAGE_REASONS = ("canonical", "hreflang")  # a story's own pages, in each language
 _FETCH = 1000
@@ -101,6 +99,10 @@ EXCEPT SELECT record_id FROM wacz_chosen
 """
 _WHOLE = "CREATE TEMP TABLE wacz_chosen AS SELECT record_id FROM captures"
 
+_FILES = """
+SELECT warc_file, count(*) FROM captures JOIN wacz_chosen USING (record_id)
+GROUP BY warc_file ORDER BY warc_file
+"""
 _SPANS = """
 SELECT warc_file, warc_offset, warc_length FROM captures JOIN wacz_chosen USING (record_id)
 ORDER BY warc_file, warc_offset
@@ -147,36 +149,39 @@ def export_wacz(
     try:
         con.execute("BEGIN")  # one snapshot for the records and the pages
         _choose_records(con, whole, site, since)
-        spans = _spans_by_file(con)
-        if not spans:
+        files = con.execute(_FILES).fetchall()
+        if not files:
             raise NewsarcError(_nothing_matches(site, since))
+        missing = [name for name, _ in files if not (data / "warcs" / name).is_file()]
+        if missing:
+            raise NewsarcError(f"catalogued WARC files are gone from {data / 'warcs'}: {missing}")
         title = f"newsarc: {site or 'all sites'}" + (f" since {since.isoformat()}" if since else "")
         software = f"newsarc {version('newsarc')}"
         with (
             tempfile.TemporaryDirectory(prefix="newsarc-wacz-") as scratch,
             WaczWriter(out, software=software, title=title) as wacz,
         ):
-            indexes = []
-            warc_bytes = 0
-            for name, file_spans in spans.items():
+            indexes, warc_bytes = [], 0
+            spans = None if whole else _spans_by_file(con)
+            for name, _ in files:
                 source = data / "warcs" / name
                 lines = warc_index_lines(source, index_path(source), Path(scratch))
-                if whole:
+                if spans is None:
                     packed = wacz.add_warc(source)
-                    indexes.append(lines)
                 else:
-                    packed, moved = wacz.add_warc_records(source, file_spans, name)
-                    indexes.append(relocated_lines(lines, moved, name))
+                    packed, moved = wacz.add_warc_records(source, next(spans), name)
+                    # on disk now, so no file's offset map outlives its copy
+                    lines = spooled(relocated_lines(lines, moved, name), Path(scratch))
+                indexes.append(lines)
                 warc_bytes += packed.size
             wacz.add_index(merged_index(indexes))
-            pages = wacz.add_pages(_counted(_pages(con), counter := [0]))
-            log.debug("pages.jsonl: %d bytes", pages.size)
+            wacz.add_pages(_counted(_pages(con), counter := [0]))
     finally:
         con.close()
     return WaczExport(
         path=Path(out),
-        warc_files=len(spans),
-        records=sum(len(s) for s in spans.values()),
+        warc_files=len(files),
+        records=sum(count for _, count in files),
         warc_bytes=warc_bytes,
         pages=counter[0],
         seconds=time.perf_counter() - started,
@@ -192,14 +197,20 @@ def _choose_records(con, whole: bool, site: str | None, since: datetime | None) 
         con.execute(step)
 
 
-def _spans_by_file(con) -> dict[str, list[RecordSpan]]:
-    """Each file's chosen records in file order (a few dozen bytes each, never their bytes)."""
-    spans: dict[str, list[RecordSpan]] = {}
+def _spans_by_file(con) -> Iterator[list[RecordSpan]]:
+    """Each file's chosen records in file order (a few dozen bytes each, never their bytes),
+    one file at a time, in `_FILES`' order."""
     result = con.execute(_SPANS)
+    current, spans = None, []
     while rows := result.fetchmany(_FETCH):
         for name, offset, length in rows:
-            spans.setdefault(name, []).append(RecordSpan(offset, length))
-    return spans
+            if name != current and current is not None:
+                yield spans
+                spans = []
+            current = name
+            spans.append(RecordSpan(offset, length))
+    if current is not None:
+        yield spans
 
 
 def _pages(con) -> Iterator[dict[str, Any]]:

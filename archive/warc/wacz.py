@@ -233,6 +233,19 @@ def relocated_lines(lines: Iterable[str], moved: dict[int, int], name: str) -> I
         yield f"{key} {timestamp} {json.dumps(entry)}\n"
 
 
+def spooled(lines: Iterable[str], scratch: Path) -> Iterator[str]:
+    """*lines* written to a temp file in *scratch* now, read back lazily."""
+    fd, tmp = tempfile.mkstemp(suffix=".cdxj", dir=scratch)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.writelines(lines)
+    return _read_lines(Path(tmp))
+
+
+def _read_lines(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8") as fh:
+        yield from fh
+
+
 def merged_index(per_file: Iterable[Iterable[str]]) -> Iterator[str]:
     """One sorted index from already sorted per-file indexes, streamed (heap merge)."""
     return heapq.merge(*per_file)
