@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.stories.replay_links import replay_timestamp
+from archive.stories.replay_links import replay_base, replay_timestamp, replay_url
 from archive.warc.writer import HttpExchange, WarcWriter
 from flows.demo_sites import DemoSites
 from flows.pipeline import archive_profiles, ingest_data_dir
@@ -253,6 +253,18 @@ def test_pywb_listens_on_loopback_only(replay):
     assert listening_addresses(replay.port) == {"127.0.0.1"}
     assert is_loopback("127.0.0.2") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1")
+
+
+def test_replay_links_point_at_newsarc_replay_unless_told_otherwise(monkeypatch):
+    at = datetime(2026, 12, 3, 9, 5, 7, 123456, tzinfo=UTC)
+    page = "http://127.0.0.1:8701/live/x"
+    monkeypatch.delenv("NEWSARC_REPLAY_BASE", raising=False)
+    assert replay_url(replay_base(), at, f"urn:dom:{page}") == (
+        f"http://127.0.0.1:8080/newsarc/20261203090507/{page}"
+    )
+    monkeypatch.setenv("NEWSARC_REPLAY_BASE", "http://127.0.0.9:9000/archive/")
+    assert replay_url(replay_base(), at, page).startswith("http://127.0.0.9:9000/archive/2026")
+    assert replay_base("http://127.0.0.1:1/c") == "http://127.0.0.1:1/c"
 
 
 def test_missing_pywb_is_a_one_line_error_naming_the_fix(tmp_path, monkeypatch):
