@@ -31,7 +31,7 @@ import pyarrow as pa
 from archive.catalog.connection import open_catalog
 from archive.catalog.lake import open_lake_reader, publish
 from archive.catalog.staging import insert_rows
-from archive.stories.search import index_stories, search, sort_postings, tokens
+from archive.stories.search import SEARCH_THREADS, index_stories, search, sort_postings, tokens
 from benchmarks.machine import machine
 from benchmarks.search_quality import GOLDEN, load_queries
 
@@ -184,7 +184,7 @@ def run(data: Path, count: int) -> dict:
 
 def lake_search_latencies(data: Path, queries: list[str]) -> list[float]:
     """The same queries as `newsarc search` runs them: on the published lake, one session."""
-    con = open_lake_reader(data)
+    con = open_lake_reader(data, threads=SEARCH_THREADS)
     try:
         return query_latencies(con, queries)
     finally:
@@ -206,9 +206,27 @@ def query_latencies(con, queries: list[str]) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stories", type=int, default=100_000)
+    parser.add_argument(
+        "--keep", type=Path, help="build the archive in this (new) directory and keep it"
+    )
+    parser.add_argument(
+        "--lake-only",
+        type=Path,
+        help="only time the lake queries again, on a directory kept with --keep",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="newsarc-search-latency-") as tmp:
-        result = run(Path(tmp), args.stories)
+    if args.lake_only:
+        english, chinese = corpus_paragraphs()
+        latencies = lake_search_latencies(args.lake_only, benchmark_queries(english, chinese))
+        print(f"lake p50 {statistics.median(latencies):.1f} ms, "
+              f"p95 {percentile(latencies, 0.95):.1f} ms, max {max(latencies):.1f} ms")  # fmt: skip
+        return
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        result = run(args.keep, args.stories)
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsarc-search-latency-") as tmp:
+            result = run(Path(tmp), args.stories)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, ensure_ascii=False, indent=2))

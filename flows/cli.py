@@ -460,12 +460,12 @@ def extract(
     print(json.dumps(story.to_json_dict(), ensure_ascii=False, indent=2))
 
 
-def _open_lake(data: Path, as_of=None):
+def _open_lake(data: Path, as_of=None, threads: int | None = None):
     """The published archive (DATA/lake), read-only and sealed, as of its last snapshot or
     *as_of* (a snapshot id or a time): never waits for an ingest, never makes one wait."""
     from archive.catalog.lake import open_lake_reader
 
-    return open_lake_reader(_existing(data), as_of)
+    return open_lake_reader(_existing(data), as_of, threads=threads)
 
 
 def _parse_snapshot(value: str | None, option: str):
@@ -854,14 +854,14 @@ def search(
     from rich.text import Text
 
     from archive.stories.report import KINDS
-    from archive.stories.search import LANGS
+    from archive.stories.search import LANGS, SEARCH_THREADS
     from archive.stories.search import search as search_stories
 
     if lang is not None and lang not in LANGS:
         raise typer.BadParameter(f"choose from {', '.join(LANGS)}", param_hint="--lang")
     if kind is not None and kind not in KINDS:
         raise typer.BadParameter(f"choose from {', '.join(KINDS)}", param_hint="--kind")
-    con = _open_lake(data)
+    con = _open_lake(data, threads=SEARCH_THREADS)
     try:
         hits = search_stories(
             con, query_text, lang=lang, site=site, since=_parse_since(since), kind=kind, limit=limit

@@ -31,7 +31,7 @@ SCHEMA_PATH = Path(__file__).with_name("schema.sql")
 VIEWS_PATH = Path(__file__).with_name("views.sql")
 VIEW_COLUMNS_PATH = Path(__file__).with_name("view_columns.sql")
 # Raised whenever schema.sql changes in a way an existing catalog cannot take by re-running it.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 # The story and capture tables analysts read, and `newsarc export` writes to Parquet.
 PUBLIC_TABLES = (
     "captures", "articles", "article_versions", "paragraph_pairs", "article_urls",

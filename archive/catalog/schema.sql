@@ -449,13 +449,15 @@ CREATE TABLE IF NOT EXISTS search_postings (
     term        VARCHAR NOT NULL,
     article_key UBIGINT NOT NULL,
     lang        VARCHAR NOT NULL,
-    tf          DOUBLE NOT NULL
+    tf          DOUBLE NOT NULL,
+    doc_length  DOUBLE NOT NULL
 );
 COMMENT ON TABLE search_postings IS 'The inverted index: one row per term of each search document, sorted by term (but for the postings counted in search_tail). Chinese is segmented into words by rjieba (search mode: the words inside longer words too), then every text is cut into lowercase letter/digit runs; queries are tokenised the same way.';
 COMMENT ON COLUMN search_postings.term IS 'An index term: a lowercase English word or number, or a Chinese word.';
 COMMENT ON COLUMN search_postings.article_key IS 'The story (search_documents.article_key; printf(''%016x'', article_key) = articles.article_id).';
 COMMENT ON COLUMN search_postings.lang IS 'The document''s language (search_documents.lang).';
 COMMENT ON COLUMN search_postings.tf IS 'Weighted term frequency: occurrences in the title x3, in summary and TL;DR x2, in the body x1.';
+COMMENT ON COLUMN search_postings.doc_length IS 'The document''s weighted length (search_documents.length), repeated on each of its postings so that ranking reads the postings alone.';
 
 CREATE TABLE IF NOT EXISTS search_tail (
     postings BIGINT NOT NULL

@@ -11,6 +11,7 @@ the sum of its field weights (title 3, summary and TL;DR 2, body 1), BM25F in it
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +34,9 @@ TITLE, SUMMARY, BODY = 3.0, 2.0, 1.0
 _BATCH = 2000  # stories tokenised and written at a time: memory stays flat on a reindex
 _WORD = re.compile(r"[^\W_]+")
 _SNIPPET_CHARS = 160
+# A search is one short statement a person waits for: it may use every core, unlike an analyst's
+# session, which reads on one thread so an ingest beside it keeps its CPU (lake.READER_THREADS).
+SEARCH_THREADS = os.cpu_count() or 1
 
 
 def tokens(text: str) -> list[str]:
@@ -183,19 +187,22 @@ def _write(con: duckdb.DuckDBPyConnection, docs: list[Document]) -> int:
             }
         ),
     )
-    terms, ids, langs, weights = [], [], [], []
+    terms, ids, langs, weights, lengths = [], [], [], [], []
     for d in docs:
+        key, length = article_key(d.article_id), d.length
         for term, weight in sorted(d.weights.items()):
             terms.append(term)
-            ids.append(article_key(d.article_id))
+            ids.append(key)
             langs.append(d.lang)
             weights.append(weight)
+            lengths.append(length)
     postings = pa.table(
         {
             "term": terms,
             "article_key": pa.array(ids, pa.uint64()),
             "lang": langs,
             "tf": pa.array(weights, pa.float64()),
+            "doc_length": pa.array(lengths, pa.float64()),
         }
     )
     return insert_rows(con, "search_postings", postings.sort_by([("term", "ascending")]))
@@ -212,7 +219,7 @@ class SearchHit:
     title_zh: str | None
     canonical_url: str
     site: str | None
-    captured_at: datetime
+    captured_at: datetime | None  # the latest version's, read with the snippet
     matched: list[str]
     snippet: str = ""
     marks: list[tuple[int, int]] = field(default_factory=list)
@@ -236,51 +243,55 @@ class SearchHit:
 
 # BM25 (Robertson/Sparck Jones idf, as Lucene) per language document; a story scores as its
 # best language. Document frequencies count the whole index, filters apply to the ranking only.
-# Only the filters given are part of the statement: on the lake every table a statement names
-# costs a round of catalog reads (its files, deletes and inlined rows) even when a filter's
-# parameter is NULL and its subquery would be skipped.
+# Ranking reads the postings of the query's terms and nothing per document: each posting carries
+# its document's length, so no join with every document is needed (on the lake, where each
+# table a statement names costs a round of catalog reads, that join was half the query). Only
+# the filters given are part of the statement; the capture time comes with the snippet's row.
 _SEARCH_SQL = """
 WITH q AS (SELECT unnest($terms::VARCHAR[]) AS term),
 stats AS (
     SELECT lang, count(*) AS n, avg(length) AS avgdl FROM search_documents GROUP BY lang
 ),
 hits AS (
-    SELECT p.term, p.article_key, p.lang, p.tf FROM search_postings p
+    SELECT p.term, p.article_key, p.lang, p.tf, p.doc_length FROM search_postings p
     WHERE p.term IN (SELECT term FROM q) {lang}
 ),
 df AS (SELECT term, lang, count(*) AS df FROM hits GROUP BY term, lang),
 scored AS (
-    SELECT d.article_id, h.lang,
+    SELECT h.article_key, h.lang,
            sum(ln(1 + (s.n - df.df + 0.5) / (df.df + 0.5))
-               * h.tf * ($k1 + 1) / (h.tf + $k1 * (1 - $b + $b * d.length / s.avgdl))) AS score,
-           list(h.term ORDER BY h.term) AS matched, any_value(d.captured_at) AS captured_at
+               * h.tf * ($k1 + 1) / (h.tf + $k1 * (1 - $b + $b * h.doc_length / s.avgdl)))
+               AS score,
+           list(h.term ORDER BY h.term) AS matched
     FROM hits h
     JOIN df USING (term, lang)
     JOIN stats s USING (lang)
-    JOIN search_documents d USING (article_key, lang)
-    GROUP BY d.article_id, h.lang
+    GROUP BY h.article_key, h.lang
 ),
 best AS (
-    SELECT article_id, max(score) AS score, arg_max(lang, score) AS lang,
-           arg_max(matched, score) AS matched, arg_max(captured_at, score) AS captured_at
-    FROM scored GROUP BY article_id
+    SELECT article_key, max(score) AS score, arg_max(lang, score) AS lang,
+           arg_max(matched, score) AS matched
+    FROM scored GROUP BY article_key
 ),
 ranked AS (
-    SELECT * FROM best b
+    SELECT printf('%016x', b.article_key) AS article_id, b.score, b.lang, b.matched
+    FROM best b
     WHERE true {since} {site} {kind}
-    ORDER BY b.score DESC, b.article_id
+    ORDER BY b.score DESC, b.article_key
     LIMIT $limit
 )
 SELECT r.article_id, r.score, r.lang, a.title_en, a.title_zh, a.canonical_url, a.site,
-       r.captured_at, r.matched
+       r.matched
 FROM ranked r JOIN articles a USING (article_id)
 ORDER BY r.score DESC, r.article_id
 """
 _FILTERS = {
     "lang": "AND p.lang = $lang",
-    "since": "AND b.captured_at >= $since",
-    "site": "AND b.article_id IN (SELECT article_id FROM articles WHERE site = $site)",
-    "kind": """AND b.article_id IN (
+    "since": """AND b.article_key IN (
+            SELECT article_key FROM search_documents WHERE captured_at >= $since)""",
+    "site": """AND printf('%016x', b.article_key) IN (
+            SELECT article_id FROM articles WHERE site = $site)""",
+    "kind": """AND printf('%016x', b.article_key) IN (
             SELECT article_id FROM changes
             WHERE kind = $kind AND ($since IS NULL OR detected_at >= $since))""",
 }
@@ -314,7 +325,10 @@ def search(
     try:
         cursor = con.execute(sql, params)
         columns = [d[0] for d in cursor.description]
-        hits = [SearchHit(**dict(zip(columns, row, strict=True))) for row in cursor.fetchall()]
+        hits = [
+            SearchHit(**dict(zip(columns, row, strict=True)), captured_at=None)
+            for row in cursor.fetchall()
+        ]
         return _with_snippets(con, hits, terms)
     finally:
         con.execute("ROLLBACK")  # a read: nothing to keep, and it ends an aborted one too
@@ -336,7 +350,10 @@ def _with_snippets(
         row = latest.get(hit.article_id, {})
         passages = _passages(row, hit.lang)
         snippet, marks = best_passage(passages, wanted)
-        out.append(SearchHit(**{**asdict(hit), "snippet": snippet, "marks": marks}))
+        out.append(
+            SearchHit(**{**asdict(hit), "captured_at": row.get("captured_at"),
+                         "snippet": snippet, "marks": marks})
+        )  # fmt: skip
     return out
 
 
