@@ -638,7 +638,7 @@ def changes(
         if html:
             write_change_report(
                 con, html, since=moment, site=site, kinds=kind or None,
-                warc_dir=data / "warcs", replay_base=replay,
+                warc_dir=data / "warcs", replay_base=replay, changes=rows,
             )  # fmt: skip
     finally:
         con.close()

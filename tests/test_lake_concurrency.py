@@ -161,13 +161,17 @@ def test_time_travel_reads_a_title_before_and_after_its_edit(demo):
     assert title_as_of(data, first) != "An open model now leads"
     assert title_as_of(data, edited) == "An open model now leads"
     assert title_as_of(data, again) == "An open model leads again"
+    report = data / "between.html"
     between = invoke(
-        "changes", "--data", str(data), "--between", str(first), str(edited), "--format", "json"
-    )
+        "changes", "--data", str(data), "--between", str(first), str(edited), "--format", "json",
+        "--html", str(report),
+    )  # fmt: skip
     assert between.code == 0, between.stderr
     assert {
         (c["kind"], c["canonical_url"].rsplit("/", 1)[1]) for c in json.loads(between.stdout)
     } == {("edited", EDITED)}
+    page = report.read_text(encoding="utf-8")  # the report shows the same one change
+    assert page.count('<article class="change ') == 1 and "kind-edited" in page
 
 
 def test_snapshots_say_what_each_ingest_added_and_maintain_expires_and_compacts(demo):

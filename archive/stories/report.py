@@ -185,14 +185,17 @@ def write_change_report(
     kinds: list[str] | None,
     warc_dir: Path | None,
     replay_base: str | None = None,
+    changes: list[ChangeRow] | None = None,
 ) -> Path:
-    """Write the HTML report of the matching changes to `out_path` and return it.
+    """Write the HTML report of the matching changes (or of *changes*, when the caller has
+    narrowed them, e.g. to those published between two snapshots) to `out_path` and return it.
 
     `warc_dir` turns capture references into file links; each capture also gets a replay link
     `{replay_base}/{timestamp14}/{url}` (a pywb collection URL; default NEWSARC_REPLAY_BASE, else
     where `newsarc replay` listens: http://127.0.0.1:8080/newsarc).
     """
-    changes = recent_changes(con, since=since, site=site, kinds=kinds)
+    if changes is None:
+        changes = recent_changes(con, since=since, site=site, kinds=kinds)
     edited = sorted({c.article_id for c in changes if c.fields})
     base = resolve_replay_base(replay_base)
     ctx = _Context(versions=_versions(con, edited), warc_dir=warc_dir, replay_base=base)

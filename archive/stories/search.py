@@ -92,9 +92,18 @@ def documents(row: dict) -> Iterator[Document]:
 
 # Rows found by their ids first (one narrow column scanned), then read whole by rowid: a
 # snippet's lookup reads ten rows, not every version's body.
+_TEXT_COLUMNS = ("title", "summary", "tldr", "body")
+
+
+def _latest_versions(langs: Iterable[str] = LANGS) -> str:
+    """The statement reading the latest version of each story in `search_batch`, with the text
+    columns of `langs` only (a snippet needs one language's; bodies are most of what is read)."""
+    texts = ", ".join(f"{c}_{lang}" for lang in sorted(langs) for c in _TEXT_COLUMNS)
+    return _LATEST_VERSIONS.format(texts=texts)
+
+
 _LATEST_VERSIONS = """
-    SELECT article_id, version, captured_at, title_en, title_zh, summary_en, summary_zh,
-           tldr_en, tldr_zh, body_en, body_zh
+    SELECT article_id, version, captured_at, {texts}
     FROM article_versions
     WHERE rowid IN (
         SELECT rowid FROM article_versions
@@ -165,7 +174,7 @@ def index_stories(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
                     f"DELETE FROM {table} "
                     "WHERE article_key IN (SELECT article_key FROM search_batch)"
                 )
-            cursor = con.execute(_LATEST_VERSIONS)
+            cursor = con.execute(_latest_versions())
             columns = [d[0] for d in cursor.description]
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
         written += _write(con, [doc for row in rows for doc in documents(row)])
@@ -341,7 +350,7 @@ def _with_snippets(
         return hits
     batch = pa.table({"article_id": pa.array([h.article_id for h in hits], pa.string())})
     with arrow_view(con, "search_batch", batch):
-        cursor = con.execute(_LATEST_VERSIONS)
+        cursor = con.execute(_latest_versions({h.lang for h in hits}))
         columns = [d[0] for d in cursor.description]
         latest = {r[0]: dict(zip(columns, r, strict=True)) for r in cursor.fetchall()}
     wanted = set(terms)
