@@ -20,6 +20,7 @@ import pytest
 
 from flows.prefect_env import AUTH_STRING_FILE
 from flows.rounds import ArchiveRound, RoundBusy
+from tests.processes import alive, children
 
 pytestmark = pytest.mark.slow
 
@@ -49,29 +50,6 @@ class SlowSite(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
-
-
-def children(pid: int) -> dict[int, str]:
-    """The live child processes of `pid`: {pid: command line}."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and alive(int(entry.name)):
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid:
-                    found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
-            except (OSError, IndexError):
-                continue
-    return {child: cmd.decode(errors="replace") for child, cmd in found.items()}
-
-
-def alive(pid: int) -> bool:
-    """Running, not a zombie nobody reaped (PID 1 of a container may never reap)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def poll(predicate, *, timeout: float, what: str):
@@ -122,7 +100,7 @@ autothrottle = false
     def wait_until_crawling(self) -> None:
         def started():
             assert self.process.poll() is None, self.log.read_text(errors="replace")[-3000:]
-            kids = children(self.process.pid)
+            kids = children(self.process.pid, live_only=True)
             server = [p for p, cmd in kids.items() if "prefect server start" in cmd]
             crawl = [p for p, cmd in kids.items() if "crawlers.crawl" in cmd]
             return server and crawl and len(self.requested) > 2 and (server[0], crawl[0])

@@ -26,6 +26,7 @@ from flows.pipeline import archive_profiles, ingest_data_dir
 from flows.replay_server import is_loopback
 from tests.catalog_queries import query
 from tests.cli_process import NEWSARC, invoke
+from tests.processes import alive, children
 from tests.replay import CHROMIUM_ARGS, chromium_path
 
 pytestmark = pytest.mark.browser
@@ -106,27 +107,6 @@ def stop(replay: Replay) -> None:
     if replay.process.poll() is None:
         replay.process.kill()
         replay.process.wait()
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def running(pid: int) -> bool:
-    """True while `pid` exists and is no zombie."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -280,9 +260,9 @@ def test_killing_the_command_leaves_no_pywb_behind(crawled):
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while running(pywb) and time.monotonic() < deadline:
+        while alive(pywb) and time.monotonic() < deadline:
             time.sleep(0.05)  # the kernel's SIGKILL is on its way; poll, bounded
-        assert not running(pywb)
+        assert not alive(pywb)
     finally:
         stop(server)
 
@@ -294,5 +274,5 @@ def test_sigterm_stops_pywb_and_the_command_cleanly(replay):
     assert replay.process.wait(timeout=30) == 0
     replay.reader.join(timeout=10)
     assert replay.lines[-1] == "replay stopped"
-    assert not running(pywb)
+    assert not alive(pywb)
     assert listening_addresses(replay.port) == set()

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -18,6 +17,7 @@ from crawlers.run import CrawlFailed, run_crawl
 from flows.demo_sites import DemoSites
 from flows.pipeline import ingest_data_dir
 from tests.catalog_queries import query
+from tests.processes import alive, children
 from tests.warc_validation import assert_valid_warc
 
 pytestmark = pytest.mark.slow
@@ -78,26 +78,6 @@ def test_crawl_killed_twice_then_resumed_archives_each_page_exactly_once(tmp_pat
     assert twice == {}, "no page is archived twice"
 
 
-def children_of(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def gone(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state in ("Z", "X")  # exited; only waiting to be reaped
-
-
 def test_a_crawl_dies_with_the_process_that_started_it(tmp_path):
     # (it then resumes like any killed crawl: the test above)
     data = tmp_path / "data"
@@ -112,11 +92,11 @@ def test_a_crawl_dies_with_the_process_that_started_it(tmp_path):
         while records_written(data) < 60_000:
             assert parent.poll() is None and time.monotonic() < deadline, "no crawl progress"
             time.sleep(0.02)
-        [child] = children_of(parent.pid)
+        [child] = children(parent.pid)
         os.kill(parent.pid, signal.SIGKILL)  # only the parent, not its process group
         parent.wait()
         deadline = time.monotonic() + 3
-        while not gone(child):
+        while alive(child):
             assert time.monotonic() < deadline, "the crawl outlived the process that started it"
             time.sleep(0.05)
         state = json.loads((data / "jobs" / "demo-bulk" / "state.json").read_text())
